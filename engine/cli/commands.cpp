@@ -1,0 +1,37 @@
+#include "cli/commands.hpp"
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+namespace ref::cli {
+
+namespace po = boost::program_options;
+
+const std::vector<Command>& all_commands() {
+    static const std::vector<Command> commands{
+        {"providers list", "list the loaded provider plugins", &providers_list, &providers_list_options},
+        {"providers check", "load every plugin and report each file's problems (exit 1 if any)", &providers_check,
+         &providers_check_options},
+        {"providers setup", "prepare providers' environments and reference data", &providers_setup,
+         &providers_setup_options},
+        {"diagnostics list", "list the diagnostics the providers declare", &diagnostics_list, &diagnostics_list_options},
+        {"run", "run one execution of a diagnostic in an isolated child process", &run_execution, &run_options},
+    };
+    return commands;
+}
+
+config::Config load_config(const CommandContext& ctx) {
+    config::Config config = config::load(ctx.overrides);
+    static bool configured = false;
+    if (!configured) {
+        auto logger = spdlog::stderr_color_mt("ref-engine");
+        logger->set_pattern("%^%l%$: %v");
+        spdlog::set_default_logger(logger);
+        configured = true;
+    }
+    spdlog::set_level(spdlog::level::from_str(config.log_level == "warning" ? "warn" : config.log_level));
+    for (const auto& warning : config.warnings) spdlog::warn("{}", warning);
+    return config;
+}
+
+}  // namespace ref::cli

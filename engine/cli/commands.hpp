@@ -1,0 +1,48 @@
+// The ref-engine commands. Each parses its own options and returns an exit code:
+// 0 success, 1 handled failure, 2 usage error.
+#pragma once
+
+#include "config/config.hpp"
+
+#include <boost/program_options.hpp>
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace ref::cli {
+
+// A usage mistake: printed with the command's help hint, exit code 2.
+struct UsageError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+struct CommandContext {
+    config::Overrides overrides;
+    boost::program_options::variables_map options;  // the command's own options, parsed
+};
+
+struct Command {
+    std::string name;     // e.g. "providers list"
+    std::string summary;
+    int (*run)(const CommandContext&);
+    boost::program_options::options_description (*options)();
+};
+
+const std::vector<Command>& all_commands();
+
+// Loads the configuration, applies the log level and returns it.
+config::Config load_config(const CommandContext& ctx);
+
+int providers_list(const CommandContext& ctx);
+int providers_check(const CommandContext& ctx);
+int providers_setup(const CommandContext& ctx);
+int diagnostics_list(const CommandContext& ctx);
+int run_execution(const CommandContext& ctx);
+boost::program_options::options_description providers_list_options();
+boost::program_options::options_description providers_check_options();
+boost::program_options::options_description providers_setup_options();
+boost::program_options::options_description diagnostics_list_options();
+boost::program_options::options_description run_options();
+
+}  // namespace ref::cli

@@ -1,0 +1,121 @@
+// `providers list|check|setup`: what the plugins are and whether they load.
+#include "cli/commands.hpp"
+#include "cli/table.hpp"
+#include "host/registry.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+namespace ref::cli {
+
+namespace po = boost::program_options;
+
+namespace {
+
+po::options_description format_options(const char* title) {
+    po::options_description desc(title);
+    desc.add_options()("format", po::value<std::string>()->default_value("table"), "table or json");
+    return desc;
+}
+
+std::string format_of(const CommandContext& ctx) {
+    const std::string format = ctx.options["format"].as<std::string>();
+    if (format != "table" && format != "json") throw UsageError("--format must be 'table' or 'json', not '" + format + "'");
+    return format;
+}
+
+host::PluginRegistry discover(const config::Config& config) {
+    if (config.plugin_paths.empty())
+        spdlog::warn("no plugin folder configured or found; use --plugins DIR or REF_PLUGINS");
+    host::PluginRegistry registry;
+    registry.discover(config.plugin_paths);
+    return registry;
+}
+
+void warn_problems(const host::PluginRegistry& registry) {
+    for (const auto& p : registry.problems()) spdlog::warn("plugin {}: {}", p.path.string(), p.reason);
+}
+
+}  // namespace
+
+po::options_description providers_list_options() { return format_options("providers list options"); }
+po::options_description providers_check_options() { return format_options("providers check options"); }
+po::options_description providers_setup_options() {
+    po::options_description desc("providers setup options");
+    desc.add_options()("provider", po::value<std::vector<std::string>>()->composing(),
+                       "only this provider (repeatable; default: all)");
+    return desc;
+}
+
+int providers_list(const CommandContext& ctx) {
+    const std::string format = format_of(ctx);
+    const auto registry = discover(load_config(ctx));
+    warn_problems(registry);
+    Table table{{"provider", "name", "version", "diagnostics", "abi", "path"}, {}};
+    for (const auto& p : registry.plugins()) {
+        const auto& d = p->declaration();
+        table.rows.push_back({d.slug, d.name, d.version, std::to_string(d.diagnostics.size()),
+                              host::abi_version_string(p->abi_version()), p->path().string()});
+    }
+    if (format == "json") std::cout << table.to_json().dump(2) << '\n';
+    else table.print(std::cout);
+    return 0;
+}
+
+int providers_check(const CommandContext& ctx) {
+    const std::string format = format_of(ctx);
+    const auto registry = discover(load_config(ctx));
+    Table table{{"path", "status", "detail"}, {}};
+    for (const auto& p : registry.plugins())
+        table.rows.push_back({p->path().string(), "ok",
+                              p->declaration().slug + " " + p->declaration().version + ", ABI " +
+                                  host::abi_version_string(p->abi_version())});
+    for (const auto& p : registry.problems()) table.rows.push_back({p.path.string(), "error", p.reason});
+    if (format == "json") std::cout << table.to_json().dump(2) << '\n';
+    else table.print(std::cout);
+    return registry.problems().empty() ? 0 : 1;
+}
+
+int providers_setup(const CommandContext& ctx) {
+    const auto registry = discover(load_config(ctx));
+    warn_problems(registry);
+    std::vector<std::string> wanted;
+    if (ctx.options.count("provider")) wanted = ctx.options["provider"].as<std::vector<std::string>>();
+    for (const auto& slug : wanted)
+        if (!registry.find_provider(slug)) throw UsageError("no loaded provider is called '" + slug + "'");
+
+    ref_host_api host{};
+    host.struct_size = sizeof host;
+    host.abi_version = REF_ABI_VERSION;
+    host.log = [](void*, int32_t level, const char* message) {
+        spdlog::log(level >= REF_LOG_ERROR     ? spdlog::level::err
+                    : level >= REF_LOG_WARNING ? spdlog::level::warn
+                    : level >= REF_LOG_INFO    ? spdlog::level::info
+                                               : spdlog::level::debug,
+                    "{}", message ? message : "");
+    };
+    host.progress = [](void*, double, const char*) {};
+    host.is_cancelled = [](void*) -> int32_t { return 0; };
+
+    int failures = 0;
+    for (const auto& plugin : registry.plugins()) {
+        const std::string& slug = plugin->declaration().slug;
+        if (!wanted.empty() && std::find(wanted.begin(), wanted.end(), slug) == wanted.end()) continue;
+        if (!plugin->supports_setup()) {
+            std::cout << slug << ": nothing to set up (plugin ABI " << host::abi_version_string(plugin->abi_version())
+                      << " has no setup step)\n";
+            continue;
+        }
+        const host::PluginCall call = plugin->setup(&host, "{}");
+        if (call.ok()) {
+            std::cout << slug << ": ready" << (call.payload.empty() || call.payload == "{}" ? "" : " " + call.payload) << '\n';
+        } else {
+            ++failures;
+            std::cout << slug << ": setup failed (" << host::status_name(call.status) << "): " << call.error << '\n';
+        }
+    }
+    return failures == 0 ? 0 : 1;
+}
+
+}  // namespace ref::cli

@@ -1,0 +1,49 @@
+// Effective configuration: defaults < ref.toml < REF_* environment < command line.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace ref::config {
+
+struct Config {
+    std::filesystem::path file;  // the ref.toml that was read, empty if none
+    std::vector<std::filesystem::path> plugin_paths;
+    std::filesystem::path scratch_root;
+    std::filesystem::path results_root;
+    std::filesystem::path log_root;
+    std::string log_level = "info";
+    double execution_timeout_seconds = 21600;  // per execution, as in the REF
+    std::size_t memory_limit_mb = 0;           // 0: no limit
+    std::vector<std::string> warnings;         // unknown keys and the like, for the log
+};
+
+struct ConfigError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+struct Overrides {
+    std::optional<std::filesystem::path> config_file;  // --config
+    std::optional<std::string> plugins;                // --plugins (PATH-style list)
+    std::optional<std::string> log_level;              // --log-level
+};
+
+// $REF_CONFIGURATION, else $XDG_CONFIG_HOME/ref-engine, else ~/.config/ref-engine.
+std::filesystem::path default_configuration_directory();
+
+// Loads the configuration. A missing default file is fine; a missing --config file is an error.
+Config load(const Overrides& overrides);
+
+// The plugin folder used when nothing is configured: <program dir>/../lib/ref-engine/plugins.
+std::vector<std::filesystem::path> default_plugin_paths();
+
+// Splits a PATH-style list ("a:b:c"), dropping empty entries.
+std::vector<std::filesystem::path> split_search_path(const std::string& text);
+
+// "debug", "info", "warning", "error" (any case, "warn" too); throws ConfigError otherwise.
+std::string normalise_log_level(const std::string& text);
+
+}  // namespace ref::config

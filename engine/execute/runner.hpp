@@ -1,0 +1,68 @@
+// Runs one execution in a child process that loads only the plugin it needs.
+// The parent enforces the time and memory limits and classifies the outcome.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <functional>
+#include <string>
+
+namespace ref::execute {
+
+struct RunRequest {
+    std::filesystem::path plugin_path;
+    std::string diagnostic_slug;  // within the provider
+    nlohmann::json definition;    // output_directory already set
+    double timeout_seconds = 21600;
+    double cancel_grace_seconds = 5;  // between asking the run to stop and killing it
+    std::size_t memory_limit_mb = 0;  // 0: none
+    // The ref-engine program that hosts the child (default: this very program).
+    std::filesystem::path program = "/proc/self/exe";
+    std::function<void(int level, const std::string& message)> on_log;
+    std::function<void(double fraction, const std::string& message)> on_progress;
+};
+
+// Failure classes of docs/architecture.md: a diagnostic error is not retried automatically,
+// a system error (crash, signal, time-out, out of memory, lost child) is.
+enum class Outcome { Succeeded, DiagnosticError, SystemError };
+
+enum class FailureKind {
+    None,
+    PluginReported,  // the plugin returned a non-OK status
+    BadResult,       // the plugin claimed success but its result or bundles are unusable
+    Signal,          // the child died from a signal (segfault, abort, OOM kill)
+    TimedOut,
+    NonZeroExit,     // the child exited without reporting a result
+    LaunchFailed,
+};
+
+struct ResourceUsage {
+    double wall_seconds = 0;
+    double cpu_seconds = 0;
+    long max_rss_kib = 0;
+};
+
+struct RunOutcome {
+    Outcome outcome = Outcome::SystemError;
+    FailureKind kind = FailureKind::None;
+    std::string message;      // why it failed, for people
+    nlohmann::json result;    // the plugin's result document on success
+    int signal = 0;
+    int plugin_status = 0;
+    ResourceUsage usage;
+    bool succeeded() const { return outcome == Outcome::Succeeded; }
+    bool retryable() const { return outcome == Outcome::SystemError; }
+};
+
+std::string to_string(Outcome outcome);
+std::string to_string(FailureKind kind);
+
+// Prepares a fresh output directory (removing any old one) and runs the execution.
+RunOutcome run_isolated(const RunRequest& request);
+
+// The child's side, called by the hidden `__execute-child` command: reads the
+// definition from standard input, reports on `control_fd`, returns the exit code.
+int child_main(const std::filesystem::path& plugin_path, const std::string& diagnostic_slug, int control_fd);
+
+}  // namespace ref::execute

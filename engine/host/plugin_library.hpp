@@ -1,0 +1,65 @@
+// One provider plugin, loaded and checked against the ABI before any use.
+#pragma once
+
+#include "host/declaration.hpp"
+#include "ref/plugin.h"
+
+#include <filesystem>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+namespace ref::host {
+
+// Why a file could not be used as a plugin; what() names the file and the reason.
+class PluginLoadError : public std::runtime_error {
+public:
+    PluginLoadError(std::filesystem::path path, std::string reason)
+        : std::runtime_error(path.string() + ": " + reason), path_(std::move(path)), reason_(std::move(reason)) {}
+    const std::filesystem::path& path() const { return path_; }
+    const std::string& reason() const { return reason_; }
+
+private:
+    std::filesystem::path path_;
+    std::string reason_;
+};
+
+// The outcome of one call into the plugin: status, the returned document or the error text.
+struct PluginCall {
+    ref_status status = REF_STATUS_OK;
+    std::string payload;
+    std::string error;
+    bool ok() const { return status == REF_STATUS_OK; }
+};
+
+std::string status_name(ref_status status);
+std::string abi_version_string(uint32_t version);
+
+class PluginLibrary {
+public:
+    // Opens the file, checks the ABI and reads the declaration. Throws PluginLoadError.
+    // The library stays mapped for the life of the process (see docs/plugin-abi.md).
+    static std::shared_ptr<const PluginLibrary> load(const std::filesystem::path& path);
+
+    const std::filesystem::path& path() const { return path_; }
+    uint32_t abi_version() const { return abi_version_; }
+    const ProviderDeclaration& declaration() const { return declaration_; }
+    const DiagnosticDeclaration* find_diagnostic(const std::string& slug) const;
+    bool supports_setup() const;
+
+    PluginCall execute(const ref_host_api* host, const std::string& diagnostic_slug,
+                       const std::string& definition_json) const;
+    PluginCall setup(const ref_host_api* host, const std::string& config_json) const;
+
+private:
+    PluginLibrary() = default;
+    bool has_slot(std::size_t offset, std::size_t size, uint32_t since_minor) const;
+    PluginCall finish(ref_status status, char* payload, char* error) const;
+
+    std::filesystem::path path_;
+    const ref_provider_api* api_ = nullptr;
+    uint32_t abi_version_ = 0;
+    ProviderDeclaration declaration_;
+};
+
+}  // namespace ref::host

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs every Debian package that building, the demo and the tests need.
+# Idempotent; run as root on Debian 12 (bookworm).
+set -euo pipefail
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps.sh: run as root (it calls apt-get)" >&2
+  exit 1
+fi
+
+packages=(
+  # toolchain
+  build-essential cmake ninja-build ccache pkg-config git ca-certificates
+  # engine libraries
+  libboost-dev libboost-program-options-dev libboost-filesystem-dev
+  nlohmann-json3-dev libtomlplusplus-dev libspdlog-dev libfmt-dev
+  libnetcdf-dev libsqlite3-dev libpq-dev libhiredis-dev libyaml-cpp-dev
+  # plots
+  libcairo2-dev fonts-dejavu-core
+  # tests and benchmarks
+  catch2 netcdf-bin hyperfine
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps.sh: all ${#packages[@]} packages already installed"
+  exit 0
+fi
+
+echo "install-deps.sh: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"

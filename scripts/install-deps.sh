@@ -3,11 +3,6 @@
 # Idempotent; run as root on Debian 12 (bookworm).
 set -euo pipefail
 
-if [ "$(id -u)" -ne 0 ]; then
-  echo "install-deps.sh: run as root (it calls apt-get)" >&2
-  exit 1
-fi
-
 packages=(
   # toolchain
   build-essential cmake ninja-build ccache pkg-config git ca-certificates
@@ -31,6 +26,11 @@ if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
 
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps.sh: missing packages: ${missing[*]}" >&2
+  echo "install-deps.sh: run this script as root to install them (it calls apt-get)" >&2
+  exit 1
+fi
 echo "install-deps.sh: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq

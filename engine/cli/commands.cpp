@@ -20,15 +20,14 @@ const std::vector<Command>& all_commands() {
     return commands;
 }
 
+void setup_logging() {
+    auto logger = spdlog::stderr_color_mt("ref-engine");
+    logger->set_pattern("%^%l%$: %v");
+    spdlog::set_default_logger(logger);
+}
+
 config::Config load_config(const CommandContext& ctx) {
     config::Config config = config::load(ctx.overrides);
-    static bool configured = false;
-    if (!configured) {
-        auto logger = spdlog::stderr_color_mt("ref-engine");
-        logger->set_pattern("%^%l%$: %v");
-        spdlog::set_default_logger(logger);
-        configured = true;
-    }
     spdlog::set_level(spdlog::level::from_str(config.log_level == "warning" ? "warn" : config.log_level));
     for (const auto& warning : config.warnings) spdlog::warn("{}", warning);
     return config;

@@ -31,6 +31,9 @@ struct Command {
 
 const std::vector<Command>& all_commands();
 
+// Log records go to standard error, "level: message".
+void setup_logging();
+
 // Loads the configuration, applies the log level and returns it.
 config::Config load_config(const CommandContext& ctx);
 

@@ -108,6 +108,7 @@ int main(int argc, char** argv) {
         return 0;
     }
 
+    cli::setup_logging();
     cli::CommandContext ctx;
     if (globals.count("config")) ctx.overrides.config_file = globals["config"].as<std::string>();
     if (globals.count("plugins")) ctx.overrides.plugins = globals["plugins"].as<std::string>();

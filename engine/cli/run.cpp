@@ -2,12 +2,14 @@
 #include "cli/commands.hpp"
 #include "execute/runner.hpp"
 #include "host/registry.hpp"
+#include "results/metric_bundle.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <cmath>
 #include <fstream>
 #include <iostream>
+#include <map>
 
 namespace ref::cli {
 
@@ -65,6 +67,33 @@ std::vector<std::string> bundle_files(const fs::path& output_bundle, const char*
     for (const auto& [name, entry] : doc[section].items())
         if (entry.is_object() && entry.contains("filename")) files.push_back(entry["filename"].get<std::string>());
     return files;
+}
+
+// The bundle's values, one line each, without the dimensions every value shares.
+void print_metric_values(const fs::path& bundle_path) {
+    std::ifstream in(bundle_path);
+    const json bundle = json::parse(in, nullptr, false);
+    std::vector<results::ScalarValue> values;
+    try {
+        values = results::flatten_metric_bundle(bundle);
+    } catch (const results::BundleError& e) {
+        std::cout << "  the metric bundle cannot be flattened: " << e.what() << '\n';
+        return;
+    }
+    if (values.empty()) return;
+    std::map<std::string, std::string> shared = values.front().dimensions;
+    for (const auto& v : values)
+        for (auto it = shared.begin(); it != shared.end();)
+            it = (v.dimensions.count(it->first) && v.dimensions.at(it->first) == it->second) ? std::next(it) : shared.erase(it);
+    std::string common;
+    for (const auto& [k, v] : shared) common += (common.empty() ? "" : ", ") + k + "=" + v;
+    std::cout << "  metric values (" << values.size() << ")" << (common.empty() ? "" : " for " + common) << ":\n";
+    for (const auto& v : values) {
+        std::string key;
+        for (const auto& [k, val] : v.dimensions)
+            if (!shared.count(k)) key += (key.empty() ? "" : ", ") + k + "=" + val;
+        std::cout << "    " << (key.empty() ? "value" : key) << ": " << v.value << '\n';
+    }
 }
 
 }  // namespace
@@ -154,6 +183,7 @@ int run_execution(const CommandContext& ctx) {
     if (outcome.result["series"].is_string())
         std::cout << "  series:           " << (output_dir / outcome.result["series"].get<std::string>()).string() << '\n';
     std::cout << "  log:              " << (output_dir / "out.log").string() << '\n';
+    print_metric_values(output_dir / outcome.result["metric_bundle"].get<std::string>());
     return 0;
 }
 

@@ -59,7 +59,6 @@ TEST_CASE("providers list shows loaded plugins and warns about bad ones", "[cli]
     CHECK(rows[1]["abi"] == "1.0");
     CHECK_THAT(r.err, Catch::Contains("no_entry_provider.so: not a ref-engine plugin"));
 
-    auto table = test::run_command(engine() + " providers list");  // REF_PLUGINS is the fallback
     auto env = test::run_command("REF_PLUGINS=" + dir.string() + " " + engine() + " providers list");
     CHECK(env.exit_code == 0);
     CHECK_THAT(env.out, Catch::Contains("c99-demo"));

@@ -1,5 +1,6 @@
 // Isolated runs: the engine survives whatever the plugin does, and says which failure it was.
 #include "execute/runner.hpp"
+#include "ref/plugin.h"
 #include "test_support.hpp"
 
 #include <catch2/catch.hpp>

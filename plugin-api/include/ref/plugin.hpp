@@ -108,7 +108,7 @@ struct DataRequirement {
 
 // A partial date: only the fields that are set take part in comparisons.
 struct PartialDateTime {
-    std::optional<int> year, month, day, hour, minute, second;
+    std::optional<int> year{}, month{}, day{}, hour{}, minute{}, second{};
     json to_json() const {
         json out = json::object();
         auto put = [&](const char* name, const std::optional<int>& v) {
@@ -225,12 +225,28 @@ struct ExecutionDefinition {
         def.key = doc.value("key", "");
         def.root_directory = doc.value("root_directory", "");
         def.output_directory = doc.at("output_directory").get<std::string>();
-        for (const auto& [source_type, collection] : doc.at("datasets").items()) {
+        const json& datasets = doc.at("datasets");
+        if (!datasets.is_object()) throw Error(REF_STATUS_INVALID_ARGUMENT, "'datasets' must be an object");
+        for (const auto& [source_type, collection] : datasets.items()) {
+            const std::string where = "datasets." + source_type;
+            if (!collection.is_object()) throw Error(REF_STATUS_INVALID_ARGUMENT, where + " must be an object");
             DatasetCollection c;
             c.slug_column = collection.value("slug_column", "instance_id");
-            for (const auto& pair : collection.value("selector", json::array()))
-                c.selector.emplace_back(pair.at(0).get<std::string>(), pair.at(1).get<std::string>());
-            c.rows = collection.at("rows").get<std::vector<json>>();
+            const json selector = collection.value("selector", json::array());
+            if (!selector.is_array()) throw Error(REF_STATUS_INVALID_ARGUMENT, where + ".selector must be a list of [facet, value] pairs");
+            for (const auto& pair : selector) {
+                if (!pair.is_array() || pair.size() != 2 || !pair[0].is_string() || !pair[1].is_string())
+                    throw Error(REF_STATUS_INVALID_ARGUMENT, where + ".selector must be a list of [facet, value] pairs");
+                c.selector.emplace_back(pair[0].get<std::string>(), pair[1].get<std::string>());
+            }
+            const json& rows = collection.at("rows");
+            if (!rows.is_array()) throw Error(REF_STATUS_INVALID_ARGUMENT, where + ".rows must be a list");
+            for (const auto& row : rows) {
+                if (!row.is_object()) throw Error(REF_STATUS_INVALID_ARGUMENT, where + ".rows must hold objects");
+                if (row.contains("path") && !row["path"].is_string())
+                    throw Error(REF_STATUS_INVALID_ARGUMENT, where + ".rows: 'path' must be a string");
+                c.rows.push_back(row);
+            }
             def.datasets.emplace(source_type, std::move(c));
         }
         return def;

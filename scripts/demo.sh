@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Installs what is needed (as root), builds ref-engine, writes a small synthetic
+# CMIP6 data set and runs the example provider's diagnostics on it, then shows
+# where the bundles and plots are and the metric values they hold.
+#   scripts/demo.sh [--no-install] [--output DIR]   (default output: demo-output/)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+install=yes out=demo-output
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --no-install) install=no ;;
+    --output) out="$2"; shift ;;
+    -h|--help) sed -n '2,5p' "$0"; exit 0 ;;
+    *) echo "demo.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+[ "$install" = yes ] && bash scripts/install-deps.sh
+bash scripts/build.sh --target ref-engine --target ref_provider_plugins --target ref-gen-data
+engine=build/bin/ref-engine
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+
+echo
+echo "== Writing synthetic CMIP6 data to $out/data"
+build/bin/ref-gen-data --output "$out/data"
+
+echo
+echo "== Providers and diagnostics"
+"$engine" providers list
+echo
+"$engine" diagnostics list
+
+export REF_SCRATCH_ROOT="$out/scratch"
+run() {
+  local diagnostic="$1" definition="$2"
+  echo
+  echo "== ref-engine run --diagnostic $diagnostic --definition ${definition#$out/}"
+  "$engine" run --diagnostic "$diagnostic" --definition "$definition"
+}
+run example/global-mean-timeseries "$out/data/definitions/example-global-mean-timeseries.json"
+run example/global-mean-timeseries "$out/data/definitions/example-global-mean-timeseries-picontrol.json"
+if [ -f "$out/data/definitions/example-global-sst-bias.json" ]; then
+  run example/global-sst-bias "$out/data/definitions/example-global-sst-bias.json"
+fi
+
+echo
+echo "Outputs are under $out/scratch; the data set is under $out/data."

@@ -16,7 +16,7 @@ std::string engine() { return test::engine_program().string(); }
 
 }  // namespace
 
-TEST_CASE("--version prints the version and the plugin ABI", "[cli]") {
+TEST_CASE("the version option prints the version and the plugin ABI", "[cli]") {
     auto r = test::run_command(engine() + " --version");
     CHECK(r.exit_code == 0);
     CHECK_THAT(r.out, Catch::StartsWith("ref-engine 0.1.0 (plugin ABI 1.1)"));
@@ -108,7 +108,7 @@ TEST_CASE("diagnostics list shows what the providers declare", "[cli]") {
     CHECK(unknown.exit_code == 2);
 }
 
-TEST_CASE("run reports a plugin crash as a failure with its reason, and exits 1", "[cli]") {
+TEST_CASE("run reports a plugin crash as a failure with its reason and exits 1", "[cli]") {
     test::TempDir tmp;
     std::ofstream(tmp.path() / "def.json") << R"({"schema_version": 1, "datasets": {}})";
     auto r = test::run_command(engine() + " --plugins " + test::test_plugin("misbehaving_provider").string() +

@@ -43,7 +43,7 @@ TEST_CASE("a plugin built against an older minor ABI version loads", "[host]") {
     CHECK(call.status == REF_STATUS_NOT_SUPPORTED);
 }
 
-TEST_CASE("a plugin of an unknown major ABI version is refused, naming the version", "[host]") {
+TEST_CASE("a plugin of an unknown major ABI version is refused with a message naming the version", "[host]") {
     try {
         host::PluginLibrary::load(test::test_plugin("future_major_provider"));
         FAIL("the plugin was accepted");

@@ -112,7 +112,7 @@ TEST_CASE("a child that exits without a result is a system error", "[runner]") {
     CHECK_THAT(out.message, Catch::Contains("code 7"));
 }
 
-TEST_CASE("success without a metric bundle, or with a garbage one, is an unusable result", "[runner]") {
+TEST_CASE("success without a metric bundle or with a garbage one is an unusable result", "[runner]") {
     test::TempDir tmp;
     auto missing = run("misbehaving_provider", "bad-result", tmp.path() / "a");
     CHECK(missing.outcome == execute::Outcome::DiagnosticError);

@@ -1,0 +1,42 @@
+#pragma once
+
+// One variable read across all files of a dataset and merged on a single time axis.
+
+#include <cstddef>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "ref/science/cf_time.hpp"
+
+namespace ref::science {
+
+struct Field {
+    std::string variable;
+    std::vector<std::string> files;
+    std::string units;
+    std::string long_name;
+    std::string standard_name;
+    std::string time_units;  // of the first file; every time value is expressed in it
+    std::string calendar;    // as written in the first file, "standard" when absent
+    std::vector<double> time;
+    std::vector<DateTime> dates;
+    std::vector<std::string> spatial_dims;  // every dimension but time, e.g. lat, lon or j, i
+    std::vector<std::size_t> spatial_shape;
+    std::vector<double> data;  // [time][cell], NaN where missing
+
+    std::size_t step_count() const { return time.size(); }
+    std::size_t cell_count() const;
+    std::span<const double> step(std::size_t index) const;
+};
+
+// Reads `variable` (whose first dimension must be "time") from every file and merges
+// them: the time axis is sorted and holds each time step once even when files overlap.
+// Throws std::runtime_error when calendars, units or spatial shapes differ, or when two
+// files hold different values for the same time step (the message names both files).
+Field read_field(const std::vector<std::string>& files, const std::string& variable);
+
+// "19x36" style text used in error messages.
+std::string shape_text(const std::vector<std::size_t>& shape);
+
+}  // namespace ref::science

@@ -1,0 +1,154 @@
+#include "ref/science/field.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+#include <stdexcept>
+
+#include "ref/science/netcdf_file.hpp"
+
+namespace ref::science {
+namespace {
+
+// What one file contributes before merging.
+struct FilePart {
+    std::string path;
+    std::vector<double> time;  // already in the first file's units
+    std::vector<double> data;
+};
+
+struct StepRef {
+    double time;
+    std::size_t part;
+    std::size_t step;
+};
+
+bool same_value(double a, double b) {
+    return a == b || std::fabs(a - b) <= 1e-6 * std::max(std::fabs(a), std::fabs(b));
+}
+
+std::string text_or(const NetcdfFile& file, const std::string& variable, const std::string& name,
+                    const std::string& fallback) {
+    return file.string_attribute(variable, name).value_or(fallback);
+}
+
+}  // namespace
+
+std::size_t Field::cell_count() const {
+    std::size_t count = 1;
+    for (const auto n : spatial_shape) count *= n;
+    return count;
+}
+
+std::span<const double> Field::step(std::size_t index) const {
+    const std::size_t cells = cell_count();
+    return std::span<const double>(data).subspan(index * cells, cells);
+}
+
+std::string shape_text(const std::vector<std::size_t>& shape) {
+    if (shape.empty()) return "scalar";
+    std::string out;
+    for (const auto n : shape) {
+        if (!out.empty()) out += 'x';
+        out += std::to_string(n);
+    }
+    return out;
+}
+
+Field read_field(const std::vector<std::string>& files, const std::string& variable) {
+    if (files.empty()) throw std::runtime_error("no files given for variable '" + variable + "'");
+    Field field;
+    field.variable = variable;
+    field.files = files;
+    std::vector<FilePart> parts;
+    std::optional<CfTime> axis;
+    std::string axis_calendar_file;
+
+    for (const auto& path : files) {
+        const NetcdfFile file(path);
+        const auto dims = file.dimensions(variable);
+        if (dims.empty() || dims.front().name != "time") {
+            throw std::runtime_error(path + ": variable '" + variable + "' does not have 'time' as its first dimension");
+        }
+        std::vector<std::string> names;
+        std::vector<std::size_t> shape;
+        for (std::size_t i = 1; i < dims.size(); ++i) {
+            names.push_back(dims[i].name);
+            shape.push_back(dims[i].size);
+        }
+        const auto units = file.string_attribute("time", "units");
+        if (!units) throw std::runtime_error(path + ": variable 'time' has no 'units' attribute");
+        const std::string calendar = text_or(file, "time", "calendar", "standard");
+        const std::string variable_units = text_or(file, variable, "units", "");
+        const CfTime file_time(*units, calendar);
+
+        if (!axis) {
+            axis = file_time;
+            axis_calendar_file = path;
+            field.time_units = *units;
+            field.calendar = calendar;
+            field.units = variable_units;
+            field.long_name = text_or(file, variable, "long_name", "");
+            field.standard_name = text_or(file, variable, "standard_name", "");
+            field.spatial_dims = names;
+            field.spatial_shape = shape;
+        } else {
+            if (file_time.calendar() != axis->calendar()) {
+                throw std::runtime_error("files use different calendars: " + axis_calendar_file + " has '" +
+                                         field.calendar + "' but " + path + " has '" + calendar + "'");
+            }
+            if (shape != field.spatial_shape) {
+                throw std::runtime_error("variable '" + variable + "' has spatial shape " +
+                                         shape_text(field.spatial_shape) + " in " + files.front() + " but " +
+                                         shape_text(shape) + " in " + path);
+            }
+            if (variable_units != field.units) {
+                throw std::runtime_error("variable '" + variable + "' has units '" + field.units + "' in " +
+                                         files.front() + " but '" + variable_units + "' in " + path);
+            }
+        }
+        FilePart part{path, file.read("time"), file.read(variable)};
+        for (double& t : part.time) {
+            if (std::isnan(t)) throw std::runtime_error(path + ": variable 'time' has missing values");
+            t = axis->convert_from(t, file_time);
+        }
+        parts.push_back(std::move(part));
+    }
+
+    std::vector<StepRef> steps;
+    for (std::size_t p = 0; p < parts.size(); ++p) {
+        for (std::size_t s = 0; s < parts[p].time.size(); ++s) steps.push_back({parts[p].time[s], p, s});
+    }
+    std::stable_sort(steps.begin(), steps.end(), [](const StepRef& a, const StepRef& b) { return a.time < b.time; });
+
+    // Time stamps closer than one second are the same step (files may use different units).
+    const double tolerance = 1.0 / seconds_per_unit(axis->units().unit);
+    const std::size_t cells = field.cell_count();
+    for (std::size_t i = 0; i < steps.size();) {
+        const StepRef& first = steps[i];
+        const auto first_values = std::span<const double>(parts[first.part].data).subspan(first.step * cells, cells);
+        const std::size_t row = field.time.size();
+        field.time.push_back(first.time);
+        field.data.insert(field.data.end(), first_values.begin(), first_values.end());
+        std::size_t j = i + 1;
+        for (; j < steps.size() && steps[j].time - first.time <= tolerance; ++j) {
+            const auto other = std::span<const double>(parts[steps[j].part].data).subspan(steps[j].step * cells, cells);
+            for (std::size_t c = 0; c < cells; ++c) {
+                double& merged = field.data[row * cells + c];
+                if (std::isnan(merged)) {
+                    merged = other[c];
+                } else if (!std::isnan(other[c]) && !same_value(merged, other[c])) {
+                    throw std::runtime_error("files " + parts[first.part].path + " and " + parts[steps[j].part].path +
+                                             " hold different values of '" + variable + "' for the same time step " +
+                                             format_datetime(axis->decode(first.time)));
+                }
+            }
+        }
+        i = j;
+    }
+    field.dates.reserve(field.time.size());
+    for (const double t : field.time) field.dates.push_back(axis->decode(t));
+    return field;
+}
+
+}  // namespace ref::science

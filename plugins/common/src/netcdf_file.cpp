@@ -1,0 +1,199 @@
+#include "ref/science/netcdf_file.hpp"
+
+#include <cmath>
+#include <utility>
+
+#include <netcdf.h>
+
+#include "netcdf_lock.hpp"
+
+namespace ref::science {
+
+using detail::NetcdfLock;
+using detail::netcdf_mutex;
+
+NetcdfFile::NetcdfFile(std::string path) : path_(std::move(path)) {
+    NetcdfLock lock(netcdf_mutex());
+    const int status = nc_open(path_.c_str(), NC_NOWRITE, &ncid_);
+    if (status != NC_NOERR) {
+        ncid_ = -1;
+        throw NetcdfError(path_ + ": cannot open as netCDF: " + nc_strerror(status));
+    }
+}
+
+NetcdfFile::~NetcdfFile() {
+    if (ncid_ >= 0) {
+        NetcdfLock lock(netcdf_mutex());
+        nc_close(ncid_);
+    }
+}
+
+NetcdfFile::NetcdfFile(NetcdfFile&& other) noexcept
+    : path_(std::move(other.path_)), ncid_(std::exchange(other.ncid_, -1)) {}
+
+NetcdfFile& NetcdfFile::operator=(NetcdfFile&& other) noexcept {
+    if (this != &other) {
+        if (ncid_ >= 0) {
+            NetcdfLock lock(netcdf_mutex());
+            nc_close(ncid_);
+        }
+        path_ = std::move(other.path_);
+        ncid_ = std::exchange(other.ncid_, -1);
+    }
+    return *this;
+}
+
+void NetcdfFile::fail(const std::string& what, int status) const {
+    throw NetcdfError(path_ + ": " + what + ": " + nc_strerror(status));
+}
+
+int NetcdfFile::variable_id(const std::string& variable) const {
+    int varid = -1;
+    const int status = nc_inq_varid(ncid_, variable.c_str(), &varid);
+    if (status != NC_NOERR) fail("variable '" + variable + "'", status);
+    return varid;
+}
+
+int NetcdfFile::attribute_owner(const std::string& variable) const {
+    return variable.empty() ? NC_GLOBAL : variable_id(variable);
+}
+
+bool NetcdfFile::has_variable(const std::string& variable) const {
+    NetcdfLock lock(netcdf_mutex());
+    int varid = -1;
+    return nc_inq_varid(ncid_, variable.c_str(), &varid) == NC_NOERR;
+}
+
+std::vector<std::string> NetcdfFile::variable_names() const {
+    NetcdfLock lock(netcdf_mutex());
+    int count = 0;
+    if (const int status = nc_inq_nvars(ncid_, &count); status != NC_NOERR) fail("listing variables", status);
+    std::vector<std::string> names;
+    for (int varid = 0; varid < count; ++varid) {
+        char name[NC_MAX_NAME + 1] = {};
+        if (const int status = nc_inq_varname(ncid_, varid, name); status != NC_NOERR) fail("listing variables", status);
+        names.emplace_back(name);
+    }
+    return names;
+}
+
+std::vector<Dimension> NetcdfFile::dimensions(const std::string& variable) const {
+    NetcdfLock lock(netcdf_mutex());
+    const int varid = variable_id(variable);
+    int ndims = 0;
+    if (const int status = nc_inq_varndims(ncid_, varid, &ndims); status != NC_NOERR) {
+        fail("variable '" + variable + "'", status);
+    }
+    std::vector<int> dimids(static_cast<std::size_t>(ndims));
+    if (ndims > 0) {
+        if (const int status = nc_inq_vardimid(ncid_, varid, dimids.data()); status != NC_NOERR) {
+            fail("variable '" + variable + "'", status);
+        }
+    }
+    std::vector<Dimension> out;
+    for (const int dimid : dimids) {
+        char name[NC_MAX_NAME + 1] = {};
+        std::size_t length = 0;
+        if (const int status = nc_inq_dim(ncid_, dimid, name, &length); status != NC_NOERR) {
+            fail("variable '" + variable + "': dimension", status);
+        }
+        out.push_back(Dimension{name, length});
+    }
+    return out;
+}
+
+std::vector<std::string> NetcdfFile::attribute_names(const std::string& variable) const {
+    NetcdfLock lock(netcdf_mutex());
+    const int owner = attribute_owner(variable);
+    int count = 0;
+    if (const int status = nc_inq_varnatts(ncid_, owner, &count); status != NC_NOERR) {
+        fail(variable.empty() ? "global attributes" : "variable '" + variable + "'", status);
+    }
+    std::vector<std::string> names;
+    for (int i = 0; i < count; ++i) {
+        char name[NC_MAX_NAME + 1] = {};
+        if (const int status = nc_inq_attname(ncid_, owner, i, name); status != NC_NOERR) {
+            fail("attribute names", status);
+        }
+        names.emplace_back(name);
+    }
+    return names;
+}
+
+std::optional<std::string> NetcdfFile::string_attribute(const std::string& variable, const std::string& name) const {
+    NetcdfLock lock(netcdf_mutex());
+    const int owner = attribute_owner(variable);
+    const std::string what = (variable.empty() ? "global" : "variable '" + variable + "':") + " attribute '" + name + "'";
+    nc_type type = NC_NAT;
+    std::size_t length = 0;
+    const int status = nc_inq_att(ncid_, owner, name.c_str(), &type, &length);
+    if (status == NC_ENOTATT) return std::nullopt;
+    if (status != NC_NOERR) fail(what, status);
+    if (type == NC_CHAR) {
+        std::string text(length, '\0');
+        if (length > 0) {
+            if (const int s = nc_get_att_text(ncid_, owner, name.c_str(), text.data()); s != NC_NOERR) fail(what, s);
+        }
+        // Some writers include the C terminator in the stored length.
+        while (!text.empty() && text.back() == '\0') text.pop_back();
+        return text;
+    }
+    if (type == NC_STRING && length >= 1) {
+        std::vector<char*> values(length, nullptr);
+        if (const int s = nc_get_att_string(ncid_, owner, name.c_str(), values.data()); s != NC_NOERR) fail(what, s);
+        std::string text = values[0] ? values[0] : "";
+        nc_free_string(length, values.data());
+        return text;
+    }
+    throw NetcdfError(path_ + ": " + what + " is not text");
+}
+
+std::vector<double> NetcdfFile::numeric_attribute_values(const std::string& variable, const std::string& name) const {
+    NetcdfLock lock(netcdf_mutex());
+    const int owner = attribute_owner(variable);
+    const std::string what = (variable.empty() ? "global" : "variable '" + variable + "':") + " attribute '" + name + "'";
+    nc_type type = NC_NAT;
+    std::size_t length = 0;
+    const int status = nc_inq_att(ncid_, owner, name.c_str(), &type, &length);
+    if (status == NC_ENOTATT) return {};
+    if (status != NC_NOERR) fail(what, status);
+    if (type == NC_CHAR || type == NC_STRING || type > NC_STRING) throw NetcdfError(path_ + ": " + what + " is not numeric");
+    std::vector<double> values(length);
+    if (length > 0) {
+        if (const int s = nc_get_att_double(ncid_, owner, name.c_str(), values.data()); s != NC_NOERR) fail(what, s);
+    }
+    return values;
+}
+
+std::optional<double> NetcdfFile::numeric_attribute(const std::string& variable, const std::string& name) const {
+    const auto values = numeric_attribute_values(variable, name);
+    if (values.empty()) return std::nullopt;
+    return values.front();
+}
+
+std::vector<double> NetcdfFile::read(const std::string& variable) const {
+    NetcdfLock lock(netcdf_mutex());
+    std::size_t count = 1;
+    for (const auto& dim : dimensions(variable)) count *= dim.size;
+    const int varid = variable_id(variable);
+    std::vector<double> values(count);
+    if (count > 0) {
+        if (const int status = nc_get_var_double(ncid_, varid, values.data()); status != NC_NOERR) {
+            fail("variable '" + variable + "'", status);
+        }
+    }
+    // Compare against the markers before scaling, as CF defines them on packed values.
+    std::vector<double> missing = numeric_attribute_values(variable, "_FillValue");
+    for (const double v : numeric_attribute_values(variable, "missing_value")) missing.push_back(v);
+    const double scale = numeric_attribute(variable, "scale_factor").value_or(1.0);
+    const double offset = numeric_attribute(variable, "add_offset").value_or(0.0);
+    for (double& v : values) {
+        for (const double marker : missing) {
+            if (v == marker) v = std::nan("");
+        }
+        if (!std::isnan(v)) v = v * scale + offset;
+    }
+    return values;
+}
+
+}  // namespace ref::science

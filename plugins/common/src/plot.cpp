@@ -1,0 +1,302 @@
+#include "ref/science/plot.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <memory>
+#include <numbers>
+#include <stdexcept>
+
+#include <cairo.h>
+
+#include "ref/science/atomic_file.hpp"
+
+namespace ref::science {
+namespace {
+
+constexpr int width = 900;
+constexpr int height = 500;
+constexpr double left = 90;
+constexpr double right = 30;
+constexpr double top = 50;
+constexpr double bottom = 65;
+constexpr const char* font = "DejaVu Sans";
+
+struct Rgb {
+    double r, g, b;
+};
+// Matplotlib's tab10 colours: distinguishable and familiar to climate scientists.
+constexpr std::array<Rgb, 10> palette = {{{0.12, 0.47, 0.71}, {1.00, 0.50, 0.05}, {0.17, 0.63, 0.17}, {0.84, 0.15, 0.16},
+                                          {0.58, 0.40, 0.74}, {0.55, 0.34, 0.29}, {0.89, 0.47, 0.76}, {0.50, 0.50, 0.50},
+                                          {0.74, 0.74, 0.13}, {0.09, 0.75, 0.81}}};
+
+struct Range {
+    double low = std::numeric_limits<double>::infinity();
+    double high = -std::numeric_limits<double>::infinity();
+    void add(double v) {
+        if (std::isfinite(v)) {
+            low = std::min(low, v);
+            high = std::max(high, v);
+        }
+    }
+    bool empty() const { return low > high; }
+    // A usable, non-degenerate interval.
+    void settle(double fallback_low, double fallback_high) {
+        if (empty()) {
+            low = fallback_low;
+            high = fallback_high;
+        } else if (low == high) {
+            const double pad = low == 0.0 ? 1.0 : std::fabs(low) * 0.05;
+            low -= pad;
+            high += pad;
+        }
+    }
+};
+
+void text_at(cairo_t* cr, const std::string& text, double x, double y, double size, double align_x, double align_y,
+             bool bold = false) {
+    cairo_select_font_face(cr, font, CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+    cairo_set_font_size(cr, size);
+    cairo_text_extents_t ext;
+    cairo_text_extents(cr, text.c_str(), &ext);
+    cairo_move_to(cr, x - ext.x_bearing - ext.width * align_x, y - ext.y_bearing - ext.height * align_y);
+    cairo_show_text(cr, text.c_str());
+}
+
+double text_width(cairo_t* cr, const std::string& text, double size) {
+    cairo_select_font_face(cr, font, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+    cairo_set_font_size(cr, size);
+    cairo_text_extents_t ext;
+    cairo_text_extents(cr, text.c_str(), &ext);
+    return ext.x_advance;
+}
+
+void draw_series(cairo_t* cr, const LineSeries& s, const auto& to_x, const auto& to_y) {
+    bool pen_down = false;
+    for (std::size_t i = 0; i < s.x.size(); ++i) {
+        const bool ok = std::isfinite(s.x[i]) && std::isfinite(s.y[i]);
+        if (!ok) {
+            pen_down = false;
+            continue;
+        }
+        const bool prev_ok = i > 0 && std::isfinite(s.x[i - 1]) && std::isfinite(s.y[i - 1]);
+        const bool next_ok = i + 1 < s.x.size() && std::isfinite(s.x[i + 1]) && std::isfinite(s.y[i + 1]);
+        if (!prev_ok && !next_ok) {
+            // An isolated point has no segment to show it: mark it with a dot.
+            cairo_new_sub_path(cr);
+            cairo_arc(cr, to_x(s.x[i]), to_y(s.y[i]), 2.5, 0, 2 * std::numbers::pi);
+            cairo_fill(cr);
+            pen_down = false;
+            continue;
+        }
+        if (pen_down) {
+            cairo_line_to(cr, to_x(s.x[i]), to_y(s.y[i]));
+        } else {
+            cairo_move_to(cr, to_x(s.x[i]), to_y(s.y[i]));
+            pen_down = true;
+        }
+    }
+    cairo_stroke(cr);
+}
+
+struct Box {
+    double x, y, w, h;
+    bool contains(double px, double py) const { return px >= x && px <= x + w && py >= y && py <= y + h; }
+};
+
+// Puts the legend in the plot corner that hides the fewest data points and segment midpoints.
+void draw_legend(cairo_t* cr, const LinePlot& plot, const Box& area, const auto& to_x, const auto& to_y) {
+    const double size = 12;
+    double widest = 0;
+    for (const auto& s : plot.series) widest = std::max(widest, text_width(cr, s.label, size));
+    const double row = 18;
+    const double w = widest + 48;
+    const double h = row * static_cast<double>(plot.series.size()) + 10;
+    const double m = 8;
+    const std::array<Box, 4> corners = {{{area.x + area.w - w - m, area.y + m, w, h},
+                                         {area.x + m, area.y + m, w, h},
+                                         {area.x + area.w - w - m, area.y + area.h - h - m, w, h},
+                                         {area.x + m, area.y + area.h - h - m, w, h}}};
+    Box best = corners[0];
+    std::size_t fewest = std::numeric_limits<std::size_t>::max();
+    for (const Box& box : corners) {
+        std::size_t hidden = 0;
+        for (const auto& s : plot.series) {
+            for (std::size_t i = 0; i < s.x.size(); ++i) {
+                if (!std::isfinite(s.x[i]) || !std::isfinite(s.y[i])) continue;
+                hidden += box.contains(to_x(s.x[i]), to_y(s.y[i])) ? 1 : 0;
+                if (i + 1 < s.x.size() && std::isfinite(s.x[i + 1]) && std::isfinite(s.y[i + 1])) {
+                    hidden += box.contains(to_x(0.5 * (s.x[i] + s.x[i + 1])), to_y(0.5 * (s.y[i] + s.y[i + 1]))) ? 1 : 0;
+                }
+            }
+        }
+        if (hidden < fewest) {
+            fewest = hidden;
+            best = box;
+        }
+    }
+    cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
+    cairo_rectangle(cr, best.x, best.y, best.w, best.h);
+    cairo_fill_preserve(cr);
+    cairo_set_source_rgb(cr, 0.6, 0.6, 0.6);
+    cairo_set_line_width(cr, 1);
+    cairo_stroke(cr);
+    for (std::size_t i = 0; i < plot.series.size(); ++i) {
+        const double y = best.y + 5 + row * (static_cast<double>(i) + 0.5);
+        const Rgb c = palette[i % palette.size()];
+        cairo_set_source_rgb(cr, c.r, c.g, c.b);
+        cairo_set_line_width(cr, 2.5);
+        cairo_move_to(cr, best.x + 8, y);
+        cairo_line_to(cr, best.x + 32, y);
+        cairo_stroke(cr);
+        cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+        text_at(cr, plot.series[i].label, best.x + 40, y, size, 0.0, 0.5);
+    }
+}
+
+}  // namespace
+
+Ticks nice_ticks(double low, double high, int target) {
+    Ticks ticks;
+    const double span = high - low;
+    if (!(span > 0) || !std::isfinite(span) || target < 1) {
+        ticks.values = {low};
+        return ticks;
+    }
+    const double raw = span / target;
+    const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+    const double fraction = raw / magnitude;
+    ticks.step = (fraction <= 1.5 ? 1.0 : fraction <= 3.0 ? 2.0 : fraction <= 7.0 ? 5.0 : 10.0) * magnitude;
+    const double first = std::ceil(low / ticks.step - 1e-9) * ticks.step;
+    for (double v = first; v <= high + ticks.step * 1e-9; v += ticks.step) {
+        ticks.values.push_back(std::fabs(v) < ticks.step * 1e-9 ? 0.0 : v);
+        if (ticks.values.size() > 100) break;
+    }
+    return ticks;
+}
+
+std::string tick_label(double value, double step) {
+    const int decimals = std::clamp(static_cast<int>(-std::floor(std::log10(step) + 1e-9)), 0, 12);
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
+    return buffer;
+}
+
+void write_line_plot(const std::string& path, const LinePlot& plot) {
+    Range xr;
+    Range yr;
+    for (const auto& s : plot.series) {
+        if (s.x.size() != s.y.size()) {
+            throw std::runtime_error(path + ": series '" + s.label + "' has " + std::to_string(s.x.size()) +
+                                     " x values but " + std::to_string(s.y.size()) + " y values");
+        }
+        for (std::size_t i = 0; i < s.x.size(); ++i) {
+            if (std::isfinite(s.x[i]) && std::isfinite(s.y[i])) {
+                xr.add(s.x[i]);
+                yr.add(s.y[i]);
+            }
+        }
+    }
+    const bool has_data = !xr.empty();
+    if (plot.zero_line) yr.add(0.0);
+    xr.settle(0.0, 1.0);
+    yr.settle(0.0, 1.0);
+    const double pad = 0.06 * (yr.high - yr.low);
+    const Ticks yt = nice_ticks(yr.low - pad, yr.high + pad, 6);
+    yr.low = std::min(yr.low - pad, yt.values.front());
+    yr.high = std::max(yr.high + pad, yt.values.back());
+    const Ticks xt = nice_ticks(xr.low, xr.high, 8);
+
+    const double plot_w = width - left - right;
+    const double plot_h = height - top - bottom;
+    const auto to_x = [&](double v) { return left + (v - xr.low) / (xr.high - xr.low) * plot_w; };
+    const auto to_y = [&](double v) { return top + plot_h - (v - yr.low) / (yr.high - yr.low) * plot_h; };
+
+    std::unique_ptr<cairo_surface_t, decltype(&cairo_surface_destroy)> surface(
+        cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, height), cairo_surface_destroy);
+    std::unique_ptr<cairo_t, decltype(&cairo_destroy)> context(cairo_create(surface.get()), cairo_destroy);
+    cairo_t* cr = context.get();
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+
+    // Grid lines and tick labels.
+    cairo_set_line_width(cr, 1);
+    for (const double v : yt.values) {
+        if (v < yr.low || v > yr.high) continue;
+        const double y = std::round(to_y(v)) + 0.5;
+        cairo_set_source_rgb(cr, 0.9, 0.9, 0.9);
+        cairo_move_to(cr, left, y);
+        cairo_line_to(cr, left + plot_w, y);
+        cairo_stroke(cr);
+        cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+        text_at(cr, tick_label(v, yt.step), left - 8, y, 12, 1.0, 0.5);
+    }
+    for (const double v : xt.values) {
+        const double x = std::round(to_x(v)) + 0.5;
+        cairo_set_source_rgb(cr, 0.9, 0.9, 0.9);
+        cairo_move_to(cr, x, top);
+        cairo_line_to(cr, x, top + plot_h);
+        cairo_stroke(cr);
+        cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+        cairo_move_to(cr, x, top + plot_h);
+        cairo_line_to(cr, x, top + plot_h + 5);
+        cairo_stroke(cr);
+        text_at(cr, tick_label(v, xt.step), x, top + plot_h + 9, 12, 0.5, 0.0);
+    }
+
+    cairo_save(cr);
+    cairo_rectangle(cr, left, top, plot_w, plot_h);
+    cairo_clip(cr);
+    if (plot.zero_line) {
+        const double dashes[] = {6.0, 4.0};
+        cairo_set_dash(cr, dashes, 2, 0);
+        cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
+        cairo_set_line_width(cr, 1.2);
+        cairo_move_to(cr, left, to_y(0.0));
+        cairo_line_to(cr, left + plot_w, to_y(0.0));
+        cairo_stroke(cr);
+        cairo_set_dash(cr, nullptr, 0, 0);
+    }
+    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+    cairo_set_line_width(cr, 2);
+    for (std::size_t i = 0; i < plot.series.size(); ++i) {
+        const Rgb c = palette[i % palette.size()];
+        cairo_set_source_rgb(cr, c.r, c.g, c.b);
+        draw_series(cr, plot.series[i], to_x, to_y);
+    }
+    cairo_restore(cr);
+
+    // Frame, title, axis labels, legend.
+    cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+    cairo_set_line_width(cr, 1);
+    cairo_rectangle(cr, left + 0.5, top + 0.5, plot_w, plot_h);
+    cairo_stroke(cr);
+    cairo_set_source_rgb(cr, 0.05, 0.05, 0.05);
+    text_at(cr, plot.title, left + plot_w / 2, top / 2, 17, 0.5, 0.5, true);
+    text_at(cr, plot.x_label, left + plot_w / 2, height - 10, 14, 0.5, 1.0);
+    cairo_save(cr);
+    cairo_translate(cr, 20, top + plot_h / 2);
+    cairo_rotate(cr, -std::numbers::pi / 2);
+    text_at(cr, plot.y_label, 0, 0, 14, 0.5, 0.5);
+    cairo_restore(cr);
+    if (plot.series.size() > 1) draw_legend(cr, plot, Box{left, top, plot_w, plot_h}, to_x, to_y);
+    if (!has_data) {
+        cairo_set_source_rgb(cr, 0.4, 0.4, 0.4);
+        text_at(cr, "no data", left + plot_w / 2, top + plot_h / 2, 16, 0.5, 0.5);
+    }
+
+    cairo_surface_flush(surface.get());
+    if (const auto status = cairo_status(cr); status != CAIRO_STATUS_SUCCESS) {
+        throw std::runtime_error(path + ": drawing failed: " + cairo_status_to_string(status));
+    }
+    write_atomically(path, [&](const std::filesystem::path& temporary) {
+        const auto status = cairo_surface_write_to_png(surface.get(), temporary.c_str());
+        if (status != CAIRO_STATUS_SUCCESS) {
+            throw std::runtime_error(path + ": cannot write PNG: " + cairo_status_to_string(status));
+        }
+    });
+}
+
+}  // namespace ref::science

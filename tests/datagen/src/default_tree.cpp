@@ -1,0 +1,175 @@
+#include "ref/datagen/default_tree.hpp"
+
+#include <stdexcept>
+
+#include "ref/datagen/definition.hpp"
+#include "ref/science/cmec.hpp"
+
+namespace ref::datagen {
+namespace {
+
+FieldSpec tas_field(double base, double trend, int origin) {
+    FieldSpec f;
+    f.variable_id = "tas";
+    f.units = "K";
+    f.standard_name = "air_temperature";
+    f.long_name = "Near-Surface Air Temperature";
+    f.base = base;
+    f.trend = trend;
+    f.amplitude = 2.0;
+    f.trend_origin_year = origin;
+    f.sin_lat_coefficient = 4.0;
+    f.p2_coefficient = -35.0;  // warm tropics, cold poles
+    f.cos_lon_coefficient = 1.5;
+    return f;
+}
+
+FieldSpec rsut_field() {
+    FieldSpec f;
+    f.variable_id = "rsut";
+    f.units = "W m-2";
+    f.standard_name = "toa_outgoing_shortwave_flux";
+    f.long_name = "TOA Outgoing Shortwave Radiation";
+    f.base = 100.0;
+    f.trend = -0.1;
+    f.amplitude = 5.0;
+    f.trend_origin_year = 2000;
+    f.sin_lat_coefficient = 3.0;
+    f.p2_coefficient = 40.0;
+    f.cos_lon_coefficient = 0.5;
+    return f;
+}
+
+FieldSpec tos_field() {
+    FieldSpec f;
+    f.variable_id = "tos";
+    f.units = "degC";
+    f.standard_name = "sea_surface_temperature";
+    f.long_name = "Sea Surface Temperature";
+    f.cell_methods = "area: mean where sea time: mean";
+    f.base = 18.0;
+    f.trend = 0.02;
+    f.amplitude = 0.8;
+    f.trend_origin_year = 2000;
+    f.sin_lat_coefficient = 1.0;
+    f.p2_coefficient = -15.0;
+    f.cos_lon_coefficient = 0.5;
+    f.land = LonBand{60.0, 120.0};
+    return f;
+}
+
+FieldSpec ts_obs_field() {
+    FieldSpec f;
+    f.variable_id = "ts";
+    f.units = "K";
+    f.standard_name = "surface_temperature";
+    f.long_name = "Surface Temperature";
+    f.cell_methods = "time: mean";
+    f.base = 291.5;
+    f.trend = 0.015;
+    f.amplitude = 0.6;
+    f.trend_origin_year = 2000;
+    f.sin_lat_coefficient = 1.0;
+    f.cos_lon_coefficient = 0.5;  // no P2 term: its cos(lat)-weighted mean is not exact
+    f.land = LonBand{60.0, 120.0};
+    return f;
+}
+
+nlohmann::json expected_json(const GeneratedDataset& d) {
+    nlohmann::json values = nlohmann::json::array();
+    for (const int year : d.years()) values.push_back(expected_annual_global_mean(d.field, year));
+    return {{"instance_id", d.files.front().instance_id},
+            {"variable_id", d.field.variable_id},
+            {"units", d.field.units},
+            {"files", d.paths()},
+            {"weights", d.area ? nlohmann::json(d.area->path.string()) : nlohmann::json("cos(lat)")},
+            {"years", d.years()},
+            {"annual_global_mean", values}};
+}
+
+}  // namespace
+
+std::vector<std::string> GeneratedDataset::paths() const {
+    std::vector<std::string> out;
+    for (const auto& f : files) out.push_back(f.path.string());
+    return out;
+}
+
+std::vector<int> GeneratedDataset::years() const {
+    std::vector<int> out;
+    for (int y = first_year; y <= last_year; ++y) out.push_back(y);
+    return out;
+}
+
+const GeneratedDataset& GeneratedTree::dataset(const std::string& name) const {
+    for (const auto& d : datasets) {
+        if (d.name == name) return d;
+    }
+    throw std::out_of_range("no generated dataset named '" + name + "'");
+}
+
+GeneratedTree generate_default_tree(const std::filesystem::path& root_in) {
+    GeneratedTree tree;
+    tree.root = std::filesystem::absolute(root_in).lexically_normal();
+    const auto& root = tree.root;
+    const Grid atmos{18, 36, false};
+    const Grid ocean{20, 36, true};
+    const TimeSpan historical_1{2000, 2004, "noleap", "days since 1850-01-01"};
+    const TimeSpan historical_2{2005, 2009, "noleap", "days since 1850-01-01"};
+    const TimeSpan historical{2000, 2009, "noleap", "days since 1850-01-01"};
+
+    Cmip6Dataset hist;
+    Cmip6Dataset hist_fx = hist;
+    hist_fx.table_id = "fx";
+    const GeneratedFile areacella = write_cmip6_cell_area(root, hist_fx, atmos);
+
+    GeneratedDataset tas{"tas-historical", tas_field(287.0, 0.03, 2000), {}, areacella, 2000, 2009};
+    tas.files.push_back(write_cmip6_monthly(root, hist, tas.field, atmos, historical_1));
+    tas.files.push_back(write_cmip6_monthly(root, hist, tas.field, atmos, historical_2));
+    tree.datasets.push_back(tas);
+
+    GeneratedDataset rsut{"rsut-historical", rsut_field(), {}, areacella, 2000, 2009};
+    rsut.files.push_back(write_cmip6_monthly(root, hist, rsut.field, atmos, historical));
+    tree.datasets.push_back(rsut);
+
+    Cmip6Dataset pi = hist;
+    pi.experiment_id = "piControl";
+    Cmip6Dataset pi_fx = pi;
+    pi_fx.table_id = "fx";
+    GeneratedDataset pi_tas{"tas-picontrol", tas_field(286.0, 0.01, 101), {}, write_cmip6_cell_area(root, pi_fx, atmos), 101, 110};
+    pi_tas.files.push_back(write_cmip6_monthly(root, pi, pi_tas.field, atmos, {101, 105, "noleap", "days since 0101-01-01"}));
+    pi_tas.files.push_back(write_cmip6_monthly(root, pi, pi_tas.field, atmos, {101, 110, "noleap", "days since 0101-01-01"}));
+    tree.datasets.push_back(pi_tas);
+
+    Cmip6Dataset omon = hist;
+    omon.table_id = "Omon";
+    Cmip6Dataset ofx = hist;
+    ofx.table_id = "Ofx";
+    GeneratedDataset tos{"tos-historical", tos_field(), {}, write_cmip6_cell_area(root, ofx, ocean, tos_field().land), 2000, 2009};
+    tos.files.push_back(write_cmip6_monthly(root, omon, tos.field, ocean, historical));
+    tree.datasets.push_back(tos);
+
+    GeneratedDataset obs{"ts-obs", ts_obs_field(), {}, std::nullopt, 2000, 2009};
+    obs.files.push_back(write_obs4mips_monthly(root, Obs4MipsDataset{}, obs.field, atmos,
+                                               {2000, 2009, "gregorian", "days since 1870-01-01 00:00:00"}));
+    tree.datasets.push_back(obs);
+
+    const auto definition = [&](const GeneratedDataset& d, const std::string& file_name) {
+        std::vector<GeneratedFile> files = d.files;
+        files.push_back(*d.area);
+        const auto path = root / "definitions" / file_name;
+        science::cmec::write_json_atomically(
+            path, make_execution_definition("example/global-mean-timeseries", definition_key(files), files));
+        tree.definitions.push_back(path);
+    };
+    definition(tree.dataset("tas-historical"), "example-global-mean-timeseries.json");
+    definition(tree.dataset("tas-picontrol"), "example-global-mean-timeseries-picontrol.json");
+
+    nlohmann::json expected = nlohmann::json::object();
+    for (const auto& d : tree.datasets) expected[d.name] = expected_json(d);
+    tree.expected_values = root / "expected" / "annual-global-means.json";
+    science::cmec::write_json_atomically(tree.expected_values, expected);
+    return tree;
+}
+
+}  // namespace ref::datagen

@@ -28,7 +28,7 @@ foreach(file
     expected/annual-global-means.json
     CMIP6/CMIP/REF-SYN/REFSYN-1-0/historical/r1i1p1f1/Amon/tas/gn/v20240101/tas_Amon_REFSYN-1-0_historical_r1i1p1f1_gn_200001-200412.nc
     CMIP6/CMIP/REF-SYN/REFSYN-1-0/historical/r1i1p1f1/fx/areacella/gn/v20240101/areacella_fx_REFSYN-1-0_historical_r1i1p1f1_gn.nc
-    obs4MIPs/REF-SYN/SynSST-1-1/mon/ts/gn/v20240101/ts_mon_SynSST-1-1_PCMDI_gn_200001-200912.nc)
+    obs4MIPs/REF-SYN/HadISST-1-1/mon/ts/gn/v20240101/ts_mon_HadISST-1-1_PCMDI_gn_200001-200912.nc)
   if(NOT EXISTS "${dir}/${file}")
     file(REMOVE_RECURSE "${dir}")
     message(FATAL_ERROR "ref-gen-data did not write ${file}")

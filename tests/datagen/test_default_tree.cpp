@@ -157,7 +157,7 @@ TEST_CASE("DRS paths agree with the files' global attributes") {
 }
 
 TEST_CASE("the execution definitions list every file with the expected schema") {
-    REQUIRE(tree().definitions.size() == 2);
+    REQUIRE(tree().definitions.size() == 3);
     std::ifstream in(tree().definitions.front());
     const auto definition = nlohmann::json::parse(in);
     CHECK(definition["schema_version"] == 1);
@@ -185,10 +185,18 @@ TEST_CASE("the execution definitions list every file with the expected schema") 
         CHECK(std::filesystem::exists(row["path"].get<std::string>()));
     }
 
-    std::ifstream in_pi(tree().definitions.back());
+    std::ifstream in_pi(tree().definitions.at(1));
     const auto picontrol = nlohmann::json::parse(in_pi);
     CHECK(picontrol["key"] == "cmip6_piControl_REFSYN-1-0_r1i1p1f1_tas");
     CHECK(picontrol["datasets"]["cmip6"]["rows"].size() == 3);
+
+    std::ifstream in_sst(tree().definitions.at(2));
+    const auto sst = nlohmann::json::parse(in_sst);
+    CHECK(sst["diagnostic"] == "example/global-sst-bias");
+    CHECK(sst["datasets"]["cmip6"]["rows"].size() == 2);  // tos and areacello
+    CHECK(sst["datasets"]["cmip6"]["rows"][1]["variable_id"] == "areacello");
+    CHECK(sst["datasets"]["obs4mips"]["rows"].size() == 1);
+    CHECK(sst["datasets"]["obs4mips"]["selector"].dump().find("HadISST-1-1") != std::string::npos);
 }
 
 TEST_CASE("definitions can be built for any list of generated files") {
@@ -196,7 +204,7 @@ TEST_CASE("definitions can be built for any list of generated files") {
     const auto definition = make_execution_definition("example/sst-bias", "obs_ts", d.files, "/scratch");
     CHECK(definition["root_directory"] == "/scratch");
     CHECK(definition["datasets"]["obs4mips"]["rows"].size() == 1);
-    CHECK(definition["datasets"]["obs4mips"]["rows"][0]["instance_id"] == "obs4MIPs.REF-SYN.SynSST-1-1.mon.ts.gn.v20240101");
+    CHECK(definition["datasets"]["obs4mips"]["rows"][0]["instance_id"] == "obs4MIPs.REF-SYN.HadISST-1-1.mon.ts.gn.v20240101");
     CHECK(definition["datasets"]["obs4mips"]["rows"][0]["calendar"] == "gregorian");
     CHECK_THROWS(definition_key(d.files));
 }

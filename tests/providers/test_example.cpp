@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 
@@ -106,6 +107,37 @@ TEST_CASE("global-mean-timeseries counts each month once when files overlap", "[
     REQUIRE(years.size() == static_cast<std::size_t>(pi.last_year - pi.first_year + 1));
     for (std::size_t i = 0; i < years.size(); ++i)
         CHECK(s["values"][i].get<double>() == Approx(datagen::expected_annual_global_mean(pi.field, years[i])).epsilon(1e-6));
+}
+
+TEST_CASE("global-sst-bias compares the model with the reference over their common years", "[example]") {
+    test::TempDir tmp;
+    const auto tree = datagen::generate_default_tree(tmp.path() / "data");
+    const auto& model = tree.dataset("tos-historical");
+    const auto& obs = tree.dataset("ts-obs");
+    const fs::path out = tmp.path() / "out";
+    run_example("global-sst-bias", tree.root / "definitions/example-global-sst-bias.json", out);
+
+    // Known answers: ocean means of both fields in degC, year by year.
+    double sum = 0, sum_sq = 0;
+    const auto years = model.years();
+    for (int y : years) {
+        const double bias = datagen::expected_annual_global_mean(model.field, y) -
+                            (datagen::expected_annual_global_mean(obs.field, y) - 273.15);
+        sum += bias, sum_sq += bias * bias;
+    }
+    const double n = static_cast<double>(years.size());
+    const json bundle = read_json(out / "diagnostic.json");
+    const json& stats = bundle["RESULTS"]["REFSYN-1-0"]["historical"]["r1i1p1f1"]["HadISST-1-1"]["global"]["tos"];
+    CHECK(stats["mean-bias"].get<double>() == Approx(sum / n).epsilon(1e-5));
+    CHECK(stats["rmse"].get<double>() == Approx(std::sqrt(sum_sq / n)).epsilon(1e-5));
+
+    const json series = read_json(out / "series.json");
+    REQUIRE(series.size() == 3);
+    for (const auto& s : series) CHECK(s["values"].size() == years.size());
+    const json output = read_json(out / "output.json");
+    CHECK(output["plots"].contains("timeseries"));
+    CHECK(output["plots"].contains("bias"));
+    CHECK(fs::exists(out / "surface_temperature_bias.png"));
 }
 
 TEST_CASE("a corrupt input file is a diagnostic error that names the file", "[example]") {

@@ -154,16 +154,22 @@ GeneratedTree generate_default_tree(const std::filesystem::path& root_in) {
                                                {2000, 2009, "gregorian", "days since 1870-01-01 00:00:00"}));
     tree.datasets.push_back(obs);
 
-    const auto definition = [&](const GeneratedDataset& d, const std::string& file_name) {
-        std::vector<GeneratedFile> files = d.files;
-        files.push_back(*d.area);
+    const auto definition = [&](const std::string& diagnostic, const std::vector<const GeneratedDataset*>& sets,
+                                const std::string& file_name) {
+        std::vector<GeneratedFile> files;
+        for (const auto* d : sets) {
+            files.insert(files.end(), d->files.begin(), d->files.end());
+            if (d->area) files.push_back(*d->area);
+        }
         const auto path = root / "definitions" / file_name;
-        science::cmec::write_json_atomically(
-            path, make_execution_definition("example/global-mean-timeseries", definition_key(files), files));
+        science::cmec::write_json_atomically(path, make_execution_definition(diagnostic, definition_key(files), files));
         tree.definitions.push_back(path);
     };
-    definition(tree.dataset("tas-historical"), "example-global-mean-timeseries.json");
-    definition(tree.dataset("tas-picontrol"), "example-global-mean-timeseries-picontrol.json");
+    definition("example/global-mean-timeseries", {&tree.dataset("tas-historical")}, "example-global-mean-timeseries.json");
+    definition("example/global-mean-timeseries", {&tree.dataset("tas-picontrol")},
+               "example-global-mean-timeseries-picontrol.json");
+    definition("example/global-sst-bias", {&tree.dataset("tos-historical"), &tree.dataset("ts-obs")},
+               "example-global-sst-bias.json");
 
     nlohmann::json expected = nlohmann::json::object();
     for (const auto& d : tree.datasets) expected[d.name] = expected_json(d);

@@ -38,8 +38,8 @@ struct GeneratedTree {
 //   rsut-historical  CMIP6 historical Amon rsut 2000-2009 in one file (same areacella)
 //   tas-picontrol    CMIP6 piControl Amon tas, files 0101-0105 and 0101-0110 (overlapping) + fx areacella
 //   tos-historical   CMIP6 historical Omon tos (degC, j x i grid, land missing) + Ofx areacello
-//   ts-obs           obs4MIPs SynSST-1-1 ts (K, land missing), cos(lat) weighted
-// plus definitions/example-global-mean-timeseries{,-picontrol}.json and
+//   ts-obs           obs4MIPs HadISST-1-1 (synthetic, institution REF-SYN) ts (K, land missing), cos(lat) weighted
+// plus definitions/example-global-mean-timeseries{,-picontrol}.json, definitions/example-global-sst-bias.json and
 // expected/annual-global-means.json.
 GeneratedTree generate_default_tree(const std::filesystem::path& root);
 

@@ -49,7 +49,8 @@ struct Cmip6Dataset {
 
 struct Obs4MipsDataset {
     std::string institution_id = "REF-SYN";
-    std::string source_id = "SynSST-1-1";
+    // The example provider compares against HadISST-1-1; the institution marks the data as synthetic.
+    std::string source_id = "HadISST-1-1";
     std::string variant_label = "PCMDI";
     std::string grid_label = "gn";
     std::string realm = "ocean";

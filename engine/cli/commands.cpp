@@ -33,4 +33,13 @@ config::Config load_config(const CommandContext& ctx) {
     return config;
 }
 
+host::PluginRegistry discover_plugins(const config::Config& config, bool use_cache) {
+    if (config.plugin_paths.empty()) spdlog::warn("no plugin folder configured or found; use --plugins DIR or REF_PLUGINS");
+    host::PluginRegistry registry(use_cache ? host::DeclarationCache::default_location() : std::filesystem::path());
+    registry.discover(config.plugin_paths);
+    if (use_cache)
+        for (const auto& p : registry.problems()) spdlog::warn("plugin {}: {}", p.path.string(), p.reason);
+    return registry;
+}
+
 }  // namespace ref::cli

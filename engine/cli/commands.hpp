@@ -3,6 +3,7 @@
 #pragma once
 
 #include "config/config.hpp"
+#include "host/registry.hpp"
 
 #include <boost/program_options.hpp>
 
@@ -36,6 +37,10 @@ void setup_logging();
 
 // Loads the configuration, applies the log level and returns it.
 config::Config load_config(const CommandContext& ctx);
+
+// Finds the configured plugins, warning about each that fails to load. With use_cache,
+// declarations come from the declaration cache where it is current (docs/plugin-abi.md).
+host::PluginRegistry discover_plugins(const config::Config& config, bool use_cache = true);
 
 int providers_list(const CommandContext& ctx);
 int providers_check(const CommandContext& ctx);

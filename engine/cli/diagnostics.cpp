@@ -27,9 +27,7 @@ int diagnostics_list(const CommandContext& ctx) {
     if (ctx.options.count("provider")) providers = ctx.options["provider"].as<std::vector<std::string>>();
 
     const config::Config config = load_config(ctx);
-    host::PluginRegistry registry;
-    registry.discover(config.plugin_paths);
-    for (const auto& p : registry.problems()) spdlog::warn("plugin {}: {}", p.path.string(), p.reason);
+    const host::PluginRegistry registry = discover_plugins(config);
     for (const auto& slug : providers)
         if (!registry.find_provider(slug)) throw UsageError("no loaded provider is called '" + slug + "'");
 

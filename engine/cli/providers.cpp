@@ -25,18 +25,6 @@ std::string format_of(const CommandContext& ctx) {
     return format;
 }
 
-host::PluginRegistry discover(const config::Config& config) {
-    if (config.plugin_paths.empty())
-        spdlog::warn("no plugin folder configured or found; use --plugins DIR or REF_PLUGINS");
-    host::PluginRegistry registry;
-    registry.discover(config.plugin_paths);
-    return registry;
-}
-
-void warn_problems(const host::PluginRegistry& registry) {
-    for (const auto& p : registry.problems()) spdlog::warn("plugin {}: {}", p.path.string(), p.reason);
-}
-
 }  // namespace
 
 po::options_description providers_list_options() { return format_options("providers list options"); }
@@ -50,8 +38,7 @@ po::options_description providers_setup_options() {
 
 int providers_list(const CommandContext& ctx) {
     const std::string format = format_of(ctx);
-    const auto registry = discover(load_config(ctx));
-    warn_problems(registry);
+    const auto registry = discover_plugins(load_config(ctx));
     Table table{{"provider", "name", "version", "diagnostics", "abi", "path"}, {}};
     for (const auto& p : registry.plugins()) {
         const auto& d = p->declaration();
@@ -65,7 +52,7 @@ int providers_list(const CommandContext& ctx) {
 
 int providers_check(const CommandContext& ctx) {
     const std::string format = format_of(ctx);
-    const auto registry = discover(load_config(ctx));
+    const auto registry = discover_plugins(load_config(ctx), /*use_cache=*/false);  // checking means loading
     Table table{{"path", "status", "detail"}, {}};
     for (const auto& p : registry.plugins())
         table.rows.push_back({p->path().string(), "ok",
@@ -78,8 +65,7 @@ int providers_check(const CommandContext& ctx) {
 }
 
 int providers_setup(const CommandContext& ctx) {
-    const auto registry = discover(load_config(ctx));
-    warn_problems(registry);
+    const auto registry = discover_plugins(load_config(ctx));
     std::vector<std::string> wanted;
     if (ctx.options.count("provider")) wanted = ctx.options["provider"].as<std::vector<std::string>>();
     for (const auto& slug : wanted)

@@ -112,9 +112,7 @@ int run_execution(const CommandContext& ctx) {
                                  "', not '" + full_slug + "'");
     definition["diagnostic"] = full_slug;
 
-    host::PluginRegistry registry;
-    registry.discover(config.plugin_paths);
-    for (const auto& p : registry.problems()) spdlog::warn("plugin {}: {}", p.path.string(), p.reason);
+    const host::PluginRegistry registry = discover_plugins(config);
     const host::DiagnosticRef target = registry.find_diagnostic(full_slug);
     if (!target.plugin) {
         const std::string provider = full_slug.substr(0, slash);

@@ -53,7 +53,10 @@ std::string abi_version_string(uint32_t version) {
     return std::to_string(REF_ABI_VERSION_MAJOR(version)) + "." + std::to_string(REF_ABI_VERSION_MINOR(version));
 }
 
-std::shared_ptr<const PluginLibrary> PluginLibrary::load(const std::filesystem::path& path) {
+namespace {
+
+// Steps 1-4 of docs/plugin-abi.md §1.6: a checked function table, or PluginLoadError.
+const ref_provider_api* open_and_check(const std::filesystem::path& path) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec)) throw PluginLoadError(path, "no such file");
     if (!has_elf_header(path)) throw PluginLoadError(path, "not a shared object (no ELF header)");
@@ -70,15 +73,11 @@ std::shared_ptr<const PluginLibrary> PluginLibrary::load(const std::filesystem::
                                         REF_PLUGIN_ENTRY_SYMBOL + "'");
     }
     auto get_api = library.get<std::remove_pointer_t<ref_plugin_get_api_fn>>(REF_PLUGIN_ENTRY_SYMBOL);
-    std::shared_ptr<PluginLibrary> plugin(new PluginLibrary());
-    plugin->path_ = path;
-    plugin->api_ = get_api(REF_ABI_VERSION);
+    const ref_provider_api* api = get_api(REF_ABI_VERSION);
     keep_loaded(std::move(library));
 
-    const ref_provider_api* api = plugin->api_;
     const std::string engine_abi = "this engine implements plugin ABI " + abi_version_string(REF_ABI_VERSION);
     if (!api) throw PluginLoadError(path, "the plugin refused to run under this engine (" + engine_abi + ")");
-    plugin->abi_version_ = api->abi_version;
     if (REF_ABI_VERSION_MAJOR(api->abi_version) != REF_ABI_MAJOR) {
         throw PluginLoadError(path, "built for plugin ABI major version " +
                                         std::to_string(REF_ABI_VERSION_MAJOR(api->abi_version)) + " (ABI " +
@@ -91,18 +90,53 @@ std::shared_ptr<const PluginLibrary> PluginLibrary::load(const std::filesystem::
     }
     if (!api->free_string || !api->declare || !api->execute)
         throw PluginLoadError(path, "function table lacks free_string, declare or execute");
+    return api;
+}
+
+bool has_setup_slot(const ref_provider_api* api) {
+    return REF_ABI_VERSION_MINOR(api->abi_version) >= 1 &&
+           offsetof(ref_provider_api, setup) + sizeof(api->setup) <= api->struct_size && api->setup != nullptr;
+}
+
+}  // namespace
+
+std::shared_ptr<const PluginLibrary> PluginLibrary::load(const std::filesystem::path& path) {
+    const ref_provider_api* api = open_and_check(path);
+    std::shared_ptr<PluginLibrary> plugin(new PluginLibrary());
+    plugin->path_ = path;
+    plugin->api_ = api;
+    plugin->abi_version_ = api->abi_version;
+    plugin->supports_setup_ = has_setup_slot(api);
 
     char* text = nullptr;
     char* error = nullptr;
     const ref_status status = api->declare(&text, &error);
-    PluginCall call = plugin->finish(status, text, error);
+    PluginCall call = finish(api, status, text, error);
     if (!call.ok()) throw PluginLoadError(path, "declare failed (" + status_name(call.status) + "): " + call.error);
     try {
         plugin->declaration_ = parse_declaration(call.payload);
     } catch (const DeclarationError& e) {
         throw PluginLoadError(path, std::string("malformed declaration: ") + e.what());
     }
+    plugin->declaration_text_ = std::move(call.payload);
     return plugin;
+}
+
+std::shared_ptr<const PluginLibrary> PluginLibrary::from_cache(const std::filesystem::path& path,
+                                                               const CachedDeclaration& cached) {
+    std::shared_ptr<PluginLibrary> plugin(new PluginLibrary());
+    plugin->path_ = path;
+    plugin->abi_version_ = cached.abi_version;
+    plugin->supports_setup_ = cached.supports_setup;
+    plugin->declaration_ = parse_declaration(cached.declaration);
+    plugin->declaration_text_ = cached.declaration;
+    return plugin;
+}
+
+const ref_provider_api* PluginLibrary::api() const {
+    std::lock_guard lock(mutex_);
+    if (!api_) api_ = open_and_check(path_);
+    return api_;
 }
 
 const DiagnosticDeclaration* PluginLibrary::find_diagnostic(const std::string& slug) const {
@@ -111,21 +145,13 @@ const DiagnosticDeclaration* PluginLibrary::find_diagnostic(const std::string& s
     return nullptr;
 }
 
-bool PluginLibrary::has_slot(std::size_t offset, std::size_t size, uint32_t since_minor) const {
-    return REF_ABI_VERSION_MINOR(abi_version_) >= since_minor && offset + size <= api_->struct_size;
-}
-
-bool PluginLibrary::supports_setup() const {
-    return has_slot(offsetof(ref_provider_api, setup), sizeof(api_->setup), 1) && api_->setup != nullptr;
-}
-
-PluginCall PluginLibrary::finish(ref_status status, char* payload, char* error) const {
+PluginCall PluginLibrary::finish(const ref_provider_api* api, ref_status status, char* payload, char* error) {
     PluginCall call;
     call.status = status;
     if (payload) call.payload = payload;
     if (error) call.error = error;
-    api_->free_string(payload);
-    api_->free_string(error);
+    api->free_string(payload);
+    api->free_string(error);
     if (!call.ok() && call.error.empty()) call.error = "(the plugin gave no message)";
     if (call.ok() && error) call.error.clear();
     return call;
@@ -133,18 +159,20 @@ PluginCall PluginLibrary::finish(ref_status status, char* payload, char* error) 
 
 PluginCall PluginLibrary::execute(const ref_host_api* host, const std::string& diagnostic_slug,
                                   const std::string& definition_json) const {
+    const ref_provider_api* table = api();
     char* result = nullptr;
     char* error = nullptr;
-    const ref_status status = api_->execute(host, diagnostic_slug.c_str(), definition_json.c_str(), &result, &error);
-    return finish(status, result, error);
+    const ref_status status = table->execute(host, diagnostic_slug.c_str(), definition_json.c_str(), &result, &error);
+    return finish(table, status, result, error);
 }
 
 PluginCall PluginLibrary::setup(const ref_host_api* host, const std::string& config_json) const {
     if (!supports_setup()) return {REF_STATUS_NOT_SUPPORTED, {}, "the plugin has no setup step (ABI " + abi_version_string(abi_version_) + ")"};
+    const ref_provider_api* table = api();
     char* report = nullptr;
     char* error = nullptr;
-    const ref_status status = api_->setup(host, config_json.c_str(), &report, &error);
-    return finish(status, report, error);
+    const ref_status status = table->setup(host, config_json.c_str(), &report, &error);
+    return finish(table, status, report, error);
 }
 
 }  // namespace ref::host

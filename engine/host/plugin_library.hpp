@@ -2,10 +2,12 @@
 #pragma once
 
 #include "host/declaration.hpp"
+#include "host/declaration_cache.hpp"
 #include "ref/plugin.h"
 
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 
@@ -40,26 +42,35 @@ public:
     // Opens the file, checks the ABI and reads the declaration. Throws PluginLoadError.
     // The library stays mapped for the life of the process (see docs/plugin-abi.md).
     static std::shared_ptr<const PluginLibrary> load(const std::filesystem::path& path);
+    // A plugin known from the declaration cache: nothing is opened until a call needs it.
+    // Throws DeclarationError when the cached text no longer parses.
+    static std::shared_ptr<const PluginLibrary> from_cache(const std::filesystem::path& path,
+                                                           const CachedDeclaration& cached);
 
     const std::filesystem::path& path() const { return path_; }
     uint32_t abi_version() const { return abi_version_; }
     const ProviderDeclaration& declaration() const { return declaration_; }
     const DiagnosticDeclaration* find_diagnostic(const std::string& slug) const;
-    bool supports_setup() const;
+    bool supports_setup() const { return supports_setup_; }
+    CachedDeclaration cache_entry() const { return {abi_version_, supports_setup_, declaration_text_}; }
 
+    // Calls into the plugin (opening it first if it came from the cache; PluginLoadError if that fails).
     PluginCall execute(const ref_host_api* host, const std::string& diagnostic_slug,
                        const std::string& definition_json) const;
     PluginCall setup(const ref_host_api* host, const std::string& config_json) const;
 
 private:
     PluginLibrary() = default;
-    bool has_slot(std::size_t offset, std::size_t size, uint32_t since_minor) const;
-    PluginCall finish(ref_status status, char* payload, char* error) const;
+    const ref_provider_api* api() const;
+    static PluginCall finish(const ref_provider_api* api, ref_status status, char* payload, char* error);
 
     std::filesystem::path path_;
-    const ref_provider_api* api_ = nullptr;
     uint32_t abi_version_ = 0;
+    bool supports_setup_ = false;
+    std::string declaration_text_;
     ProviderDeclaration declaration_;
+    mutable std::mutex mutex_;
+    mutable const ref_provider_api* api_ = nullptr;
 };
 
 }  // namespace ref::host

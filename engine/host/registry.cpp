@@ -6,6 +6,10 @@ namespace ref::host {
 
 namespace fs = std::filesystem;
 
+PluginRegistry::PluginRegistry(const fs::path& cache_file) {
+    if (!cache_file.empty()) cache_ = std::make_unique<DeclarationCache>(cache_file);
+}
+
 void PluginRegistry::discover(const std::vector<fs::path>& locations) {
     for (const auto& location : locations) {
         std::error_code ec;
@@ -26,15 +30,28 @@ void PluginRegistry::discover(const std::vector<fs::path>& locations) {
             problems_.push_back({location, "plugin location does not exist"});
         }
     }
+    if (cache_) cache_->save();
 }
 
 void PluginRegistry::load_file(const fs::path& file) {
     std::shared_ptr<const PluginLibrary> plugin;
-    try {
-        plugin = PluginLibrary::load(file);
-    } catch (const PluginLoadError& e) {
-        problems_.push_back({e.path(), e.reason()});
-        return;
+    if (cache_) {
+        if (auto cached = cache_->find(file)) {
+            try {
+                plugin = PluginLibrary::from_cache(file, *cached);
+            } catch (const DeclarationError&) {
+                plugin.reset();  // a stale entry: load the plugin for real below
+            }
+        }
+    }
+    if (!plugin) {
+        try {
+            plugin = PluginLibrary::load(file);
+        } catch (const PluginLoadError& e) {
+            problems_.push_back({e.path(), e.reason()});
+            return;
+        }
+        if (cache_) cache_->store(file, plugin->cache_entry());
     }
     const std::string& slug = plugin->declaration().slug;
     if (const PluginLibrary* other = find_provider(slug)) {

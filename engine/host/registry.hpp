@@ -23,6 +23,10 @@ struct DiagnosticRef {
 
 class PluginRegistry {
 public:
+    // With a cache file, known plugins are listed from it without being opened, and newly
+    // loaded ones are added to it (saved by discover()). An empty path: no cache.
+    explicit PluginRegistry(const std::filesystem::path& cache_file = {});
+
     // Each location is a folder (every *.so in it, sorted by name) or a single .so file.
     void discover(const std::vector<std::filesystem::path>& locations);
     // Loads one file; a failure becomes a problem, never an exception.
@@ -38,6 +42,7 @@ public:
 private:
     std::vector<std::shared_ptr<const PluginLibrary>> plugins_;
     std::vector<PluginProblem> problems_;
+    std::unique_ptr<DeclarationCache> cache_;
 };
 
 }  // namespace ref::host

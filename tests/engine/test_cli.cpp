@@ -129,3 +129,55 @@ TEST_CASE("run reports a plugin crash as a failure with its reason and exits 1",
     CHECK(unknown.exit_code == 1);
     CHECK_THAT(unknown.err, Catch::Contains("declares no diagnostic 'flies'"));
 }
+
+TEST_CASE("listing reads declarations from the cache and a changed plugin is read again", "[cli][cache]") {
+    test::TempDir tmp;
+    const fs::path dir = test::plugin_folder(tmp.path() / "p", {"c99_provider"});
+    const fs::path cache = tmp.path() / "cache" / "plugins.json";
+    const std::string env = "REF_PLUGIN_CACHE=" + cache.string() + " ";
+    const std::string list = env + engine() + " --plugins " + dir.string() + " providers list --format json";
+
+    auto first = test::run_command(list);
+    REQUIRE(first.exit_code == 0);
+    REQUIRE(fs::exists(cache));
+    std::ifstream in(cache);
+    CHECK_THAT(std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>()), Catch::Contains("c99-demo"));
+
+    // Same size and time stamp but no longer a shared object: listing trusts the cache
+    // (it does not open the file), while `providers check` always loads for real.
+    const fs::path plugin = dir / "c99_provider.so";
+    const auto size = fs::file_size(plugin);
+    const auto stamp = fs::last_write_time(plugin);
+    std::ofstream(plugin, std::ios::binary | std::ios::trunc) << std::string(size, 'x');
+    fs::last_write_time(plugin, stamp);
+    auto cached = test::run_command(list);
+    CHECK(cached.exit_code == 0);
+    CHECK(json::parse(cached.out).at(0)["provider"] == "c99-demo");
+    auto check = test::run_command(env + engine() + " --plugins " + dir.string() + " providers check");
+    CHECK(check.exit_code == 1);
+    CHECK_THAT(check.out, Catch::Contains("not a shared object"));
+
+    // A new time stamp is a cache miss: the broken file is now reported.
+    fs::last_write_time(plugin, stamp + std::chrono::seconds(5));
+    auto fresh = test::run_command(list);
+    CHECK(fresh.exit_code == 0);
+    CHECK(json::parse(fresh.out).empty());
+    CHECK_THAT(fresh.err, Catch::Contains("not a shared object"));
+}
+
+TEST_CASE("the declaration cache can be turned off and a corrupt one is ignored", "[cli][cache]") {
+    test::TempDir tmp;
+    const fs::path dir = test::plugin_folder(tmp.path() / "p", {"c99_provider"});
+    auto off = test::run_command("REF_PLUGIN_CACHE=off XDG_CACHE_HOME=" + tmp.path().string() + " " + engine() +
+                                 " --plugins " + dir.string() + " providers list");
+    CHECK(off.exit_code == 0);
+    CHECK_FALSE(fs::exists(tmp.path() / "ref-engine"));
+
+    const fs::path cache = tmp.path() / "corrupt.json";
+    std::ofstream(cache) << "{\"engine_abi\": 65537, \"plugins\": {\"" << (dir / "c99_provider.so").string()
+                         << "\": {\"declaration\": \"{not json\", \"size\": " << fs::file_size(dir / "c99_provider.so") << "}}";
+    auto corrupt = test::run_command("REF_PLUGIN_CACHE=" + cache.string() + " " + engine() + " --plugins " + dir.string() +
+                                     " providers list --format json");
+    CHECK(corrupt.exit_code == 0);
+    CHECK(json::parse(corrupt.out).at(0)["provider"] == "c99-demo");
+}

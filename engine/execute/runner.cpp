@@ -41,11 +41,38 @@ std::string to_string(FailureKind kind) {
         case FailureKind::TimedOut: return "timed out";
         case FailureKind::NonZeroExit: return "exited without a result";
         case FailureKind::LaunchFailed: return "could not start";
+        case FailureKind::Interrupted: return "interrupted";
     }
     return "unknown";
 }
 
 namespace {
+
+volatile std::sig_atomic_t g_interrupted = 0;
+extern "C" void on_interrupt(int) { g_interrupted = 1; }
+
+// While a run is watched, SIGINT and SIGTERM stop the run (not just this process,
+// which would orphan the child's process group); the old handlers come back after.
+class InterruptGuard {
+public:
+    InterruptGuard() {
+        g_interrupted = 0;
+        struct sigaction action {};
+        action.sa_handler = on_interrupt;
+        sigemptyset(&action.sa_mask);
+        ::sigaction(SIGINT, &action, &old_int_);
+        ::sigaction(SIGTERM, &action, &old_term_);
+    }
+    ~InterruptGuard() {
+        ::sigaction(SIGINT, &old_int_, nullptr);
+        ::sigaction(SIGTERM, &old_term_, nullptr);
+    }
+    InterruptGuard(const InterruptGuard&) = delete;
+    InterruptGuard& operator=(const InterruptGuard&) = delete;
+
+private:
+    struct sigaction old_int_ {}, old_term_ {};
+};
 
 struct Pipe {
     int read = -1, write = -1;
@@ -131,9 +158,14 @@ private:
 };
 
 RunOutcome classify(const RunRequest& request, const ControlReader& reader, int status, bool timed_out,
-                    const fs::path& output_dir) {
+                    bool interrupted, const fs::path& output_dir) {
     RunOutcome out;
     out.outcome = Outcome::SystemError;
+    if (interrupted) {
+        out.kind = FailureKind::Interrupted;
+        out.message = "interrupted: the engine was asked to stop, and stopped the run";
+        return out;
+    }
     if (timed_out) {
         out.kind = FailureKind::TimedOut;
         out.message = "timed out after " + std::to_string(static_cast<long long>(request.timeout_seconds)) +
@@ -209,6 +241,7 @@ RunOutcome run_isolated(const RunRequest& request) {
     argv.push_back(nullptr);
     const rlim_t memory_bytes = static_cast<rlim_t>(request.memory_limit_mb) * 1024 * 1024;
 
+    InterruptGuard interrupt_guard;
     const pid_t pid = ::fork();
     if (pid < 0) throw std::system_error(errno, std::generic_category(), "fork");
     if (pid == 0) {
@@ -237,7 +270,7 @@ RunOutcome run_isolated(const RunRequest& request) {
     std::size_t written = 0;
     const auto deadline = started + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(request.timeout_seconds));
     std::optional<Clock::time_point> kill_at;
-    bool timed_out = false, killed = false, reaped = false;
+    bool timed_out = false, interrupted = false, killed = false, reaped = false;
     int status = 0;
     rusage usage{};
     char buffer[65536];
@@ -263,8 +296,9 @@ RunOutcome run_isolated(const RunRequest& request) {
         const pid_t done = ::wait4(pid, &status, WNOHANG, &usage);
         if (done == pid) reaped = true;
         const auto now = Clock::now();
-        if (!reaped && !timed_out && now >= deadline) {
-            timed_out = true;
+        const bool stop_now = !timed_out && !interrupted && (now >= deadline || g_interrupted);
+        if (!reaped && stop_now) {
+            (g_interrupted ? interrupted : timed_out) = true;
             ::kill(-pid, SIGTERM);  // the plugin sees is_cancelled(); its tools get SIGTERM
             kill_at = now + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(request.cancel_grace_seconds));
         }
@@ -281,7 +315,7 @@ RunOutcome run_isolated(const RunRequest& request) {
     }
     close_fd(input.write);
 
-    RunOutcome out = classify(request, reader, status, timed_out, output_dir);
+    RunOutcome out = classify(request, reader, status, timed_out, interrupted, output_dir);
     out.usage.wall_seconds = std::chrono::duration<double>(Clock::now() - started).count();
     out.usage.cpu_seconds = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
                             static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;

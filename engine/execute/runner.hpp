@@ -35,6 +35,7 @@ enum class FailureKind {
     TimedOut,
     NonZeroExit,     // the child exited without reporting a result
     LaunchFailed,
+    Interrupted,     // the engine itself was asked to stop (SIGINT, SIGTERM)
 };
 
 struct ResourceUsage {

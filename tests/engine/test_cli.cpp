@@ -181,3 +181,15 @@ TEST_CASE("the declaration cache can be turned off and a corrupt one is ignored"
     CHECK(corrupt.exit_code == 0);
     CHECK(json::parse(corrupt.out).at(0)["provider"] == "c99-demo");
 }
+
+TEST_CASE("interrupting run stops the execution and reports it", "[cli]") {
+    test::TempDir tmp;
+    std::ofstream(tmp.path() / "def.json") << R"({"schema_version": 1, "datasets": {}})";
+    const std::string command = engine() + " --plugins " + test::test_plugin("misbehaving_provider").string() +
+                                " run --diagnostic misbehaving/hangs --definition " + (tmp.path() / "def.json").string() +
+                                " --output-directory " + (tmp.path() / "out").string();
+    // The shell starts the run, interrupts it after a moment, and reports its exit code.
+    auto r = test::run_command("(" + command + " & pid=$!; sleep 1; kill -INT $pid; wait $pid; echo \"exit=$?\")");
+    CHECK_THAT(r.out, Catch::Contains("interrupted"));
+    CHECK_THAT(r.out, Catch::Contains("exit=1"));
+}

@@ -1,6 +1,7 @@
 // Isolated runs: the engine survives whatever the plugin does, and says which failure it was.
 #include "execute/runner.hpp"
 #include "ref/plugin.h"
+#include "skip.hpp"
 #include "test_support.hpp"
 
 #include <catch2/catch.hpp>
@@ -134,4 +135,23 @@ TEST_CASE("the output directory is made afresh for every run", "[runner]") {
 
 TEST_CASE("a relative output directory is refused before anything runs", "[runner]") {
     CHECK_THROWS_WITH(run("misbehaving_provider", "behaves", "relative/dir"), Catch::Contains("absolute"));
+}
+
+TEST_CASE("a memory limit turns a runaway allocation into a retryable out-of-memory failure", "[runner]") {
+#ifdef REF_SANITIZED
+    test::skip_test("AddressSanitizer needs more address space than any limit leaves");
+    return;
+#endif
+    test::TempDir tmp;
+    execute::RunRequest request;
+    request.plugin_path = test::test_plugin("misbehaving_provider");
+    request.diagnostic_slug = "allocates";
+    request.program = test::engine_program();
+    request.memory_limit_mb = 512;
+    request.definition = {{"schema_version", 1}, {"diagnostic", "misbehaving/allocates"},
+                          {"output_directory", (tmp.path() / "out").string()}, {"datasets", json::object()}};
+    const auto out = execute::run_isolated(request);
+    CHECK(out.outcome == execute::Outcome::SystemError);
+    CHECK(out.plugin_status == REF_STATUS_SYSTEM_ERROR);
+    CHECK_THAT(out.message, Catch::Contains("out of memory"));
 }

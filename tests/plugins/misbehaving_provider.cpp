@@ -6,6 +6,7 @@
 #include <fstream>
 #include <stdexcept>
 #include <thread>
+#include <vector>
 
 namespace {
 
@@ -38,6 +39,11 @@ public:
             }
         }
         if (s == "exits") std::_Exit(7);
+        if (s == "allocates") {
+            std::vector<char> block(std::size_t{4} << 30);  // 4 GiB, more than any memory limit in the tests
+            block[block.size() - 1] = 1;
+            host.info("allocated " + std::to_string(block.size()) + " bytes");
+        }
         rp::ExecutionResult result;
         result.output_bundle.reset();
         result.series.reset();
@@ -57,7 +63,7 @@ class MisbehavingProvider : public rp::Provider {
 public:
     MisbehavingProvider() : Provider("misbehaving", "Misbehaving", "1.0.0") {
         for (const char* slug : {"throws", "out-of-memory", "segfaults", "aborts", "hangs", "hangs-politely", "exits",
-                                 "bad-result", "garbage-bundle", "behaves"})
+                                 "allocates", "bad-result", "garbage-bundle", "behaves"})
             add<Misbehaving>(slug);
     }
 };

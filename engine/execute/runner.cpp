@@ -225,6 +225,12 @@ RunOutcome run_isolated(const RunRequest& request) {
     const fs::path output_dir = request.definition.at("output_directory").get<std::string>();
     if (output_dir.empty() || !output_dir.is_absolute())
         throw std::invalid_argument("output_directory must be an absolute path, got '" + output_dir.string() + "'");
+    // Only an earlier run's output (it has out.log) is replaced: a mistyped
+    // --output-directory must never delete somebody's data.
+    std::error_code ec;
+    if (fs::exists(output_dir, ec) && !fs::is_empty(output_dir, ec) && !fs::exists(output_dir / "out.log", ec))
+        throw std::invalid_argument("output directory " + output_dir.string() +
+                                    " exists, is not empty and holds no earlier run (no out.log); refusing to replace it");
     fs::remove_all(output_dir);
     fs::create_directories(output_dir);
 

@@ -59,7 +59,8 @@ struct RunOutcome {
 std::string to_string(Outcome outcome);
 std::string to_string(FailureKind kind);
 
-// Prepares a fresh output directory (removing any old one) and runs the execution.
+// Prepares a fresh output directory (replacing an earlier run's; any other non-empty
+// folder is refused with std::invalid_argument) and runs the execution.
 RunOutcome run_isolated(const RunRequest& request);
 
 // The child's side, called by the hidden `__execute-child` command: reads the

@@ -16,13 +16,13 @@ using nlohmann::json;
 namespace {
 
 execute::RunOutcome run(const std::string& plugin, const std::string& diagnostic, const fs::path& output_dir,
-                        double timeout = 30, std::vector<std::string>* logs = nullptr) {
+                        double timeout = 30, std::vector<std::string>* logs = nullptr, double grace = 1) {
     execute::RunRequest request;
     request.plugin_path = test::test_plugin(plugin);
     request.diagnostic_slug = diagnostic;
     request.program = test::engine_program();
     request.timeout_seconds = timeout;
-    request.cancel_grace_seconds = 1;
+    request.cancel_grace_seconds = grace;
     request.definition = {{"schema_version", 1},
                           {"diagnostic", "x/" + diagnostic},
                           {"output_directory", output_dir.string()},
@@ -101,9 +101,9 @@ TEST_CASE("a hang is stopped at the time limit and reported as a time-out", "[ru
 
 TEST_CASE("a plugin that honours cancellation stops at the time limit too", "[runner]") {
     test::TempDir tmp;
-    const auto out = run("misbehaving_provider", "hangs-politely", tmp.path() / "out", 1.0);
+    const auto out = run("misbehaving_provider", "hangs-politely", tmp.path() / "out", 1.0, nullptr, 10.0);
     CHECK(out.kind == execute::FailureKind::TimedOut);
-    CHECK(out.usage.wall_seconds < 2.5);  // it stopped on its own, before the SIGKILL
+    CHECK(out.usage.wall_seconds < 5.0);  // it stopped on its own, long before the SIGKILL at 11 s
 }
 
 TEST_CASE("a child that exits without a result is a system error", "[runner]") {
@@ -128,9 +128,18 @@ TEST_CASE("the output directory is made afresh for every run", "[runner]") {
     test::TempDir tmp;
     fs::create_directories(tmp.path() / "out");
     std::ofstream(tmp.path() / "out" / "stale.txt") << "from an earlier run";
+    std::ofstream(tmp.path() / "out" / "out.log") << "the earlier run's log";
     const auto out = run("misbehaving_provider", "behaves", tmp.path() / "out");
     REQUIRE(out.succeeded());
     CHECK_FALSE(fs::exists(tmp.path() / "out" / "stale.txt"));
+}
+
+TEST_CASE("a non-empty folder that holds no earlier run is never deleted", "[runner]") {
+    test::TempDir tmp;
+    fs::create_directories(tmp.path() / "thesis");
+    std::ofstream(tmp.path() / "thesis" / "chapter1.tex") << "precious";
+    CHECK_THROWS_WITH(run("misbehaving_provider", "behaves", tmp.path() / "thesis"), Catch::Contains("refusing to replace it"));
+    CHECK(fs::exists(tmp.path() / "thesis" / "chapter1.tex"));
 }
 
 TEST_CASE("a relative output directory is refused before anything runs", "[runner]") {

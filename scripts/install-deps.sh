@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   # toolchain
-  build-essential cmake ninja-build ccache pkg-config git ca-certificates
+  build-essential cmake ninja-build ccache pkg-config
   # engine libraries
   libboost-dev libboost-program-options-dev libboost-filesystem-dev
   nlohmann-json3-dev libtomlplusplus-dev libspdlog-dev libfmt-dev

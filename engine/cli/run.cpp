@@ -58,14 +58,13 @@ spdlog::level::level_enum level_of(int level) {
     return spdlog::level::debug;
 }
 
-// Plot and data files the output bundle lists, for the summary.
-std::vector<std::string> bundle_files(const fs::path& output_bundle, const char* section) {
+// The files one section ("plots", "data") of an output bundle lists, for the summary.
+std::vector<std::string> bundle_files(const json& output_bundle, const char* section) {
     std::vector<std::string> files;
-    std::ifstream in(output_bundle);
-    json doc = json::parse(in, nullptr, false);
-    if (!doc.is_object() || !doc.contains(section) || !doc[section].is_object()) return files;
-    for (const auto& [name, entry] : doc[section].items())
-        if (entry.is_object() && entry.contains("filename")) files.push_back(entry["filename"].get<std::string>());
+    if (!output_bundle.is_object() || !output_bundle.contains(section) || !output_bundle[section].is_object()) return files;
+    for (const auto& [name, entry] : output_bundle[section].items())
+        if (entry.is_object() && entry.contains("filename") && entry["filename"].is_string())
+            files.push_back(entry["filename"].get<std::string>());
     return files;
 }
 
@@ -175,8 +174,10 @@ int run_execution(const CommandContext& ctx) {
     if (outcome.result["output_bundle"].is_string()) {
         const fs::path bundle = output_dir / outcome.result["output_bundle"].get<std::string>();
         std::cout << "  output bundle:    " << bundle.string() << '\n';
-        for (const auto& f : bundle_files(bundle, "plots")) std::cout << "  plot:             " << (output_dir / f).string() << '\n';
-        for (const auto& f : bundle_files(bundle, "data")) std::cout << "  data:             " << (output_dir / f).string() << '\n';
+        std::ifstream in(bundle);
+        const json doc = json::parse(in, nullptr, false);
+        for (const auto& f : bundle_files(doc, "plots")) std::cout << "  plot:             " << (output_dir / f).string() << '\n';
+        for (const auto& f : bundle_files(doc, "data")) std::cout << "  data:             " << (output_dir / f).string() << '\n';
     }
     if (outcome.result["series"].is_string())
         std::cout << "  series:           " << (output_dir / outcome.result["series"].get<std::string>()).string() << '\n';

@@ -16,6 +16,8 @@ const std::vector<Command>& all_commands() {
          &providers_setup_options},
         {"diagnostics list", "list the diagnostics the providers declare", &diagnostics_list, &diagnostics_list_options},
         {"run", "run one execution of a diagnostic in an isolated child process", &run_execution, &run_options},
+        {"db migrate", "create or upgrade the database schema", &db_migrate, &db_options},
+        {"db status", "show the database and its schema version", &db_status, &db_options},
     };
     return commands;
 }

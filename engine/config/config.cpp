@@ -46,7 +46,7 @@ void apply_file(Config& config, const fs::path& file) {
         fs::path p(*text);
         return p.is_absolute() ? p : base / p;
     };
-    const std::set<std::string> known_sections{"plugins", "paths", "executor"};
+    const std::set<std::string> known_sections{"plugins", "paths", "executor", "db"};
     for (const auto& [key, node] : doc) {
         const std::string name(key.str());
         if (name == "log_level") {
@@ -74,6 +74,18 @@ void apply_file(Config& config, const fs::path& file) {
             else if (name == "results") config.results_root = path_of(node, "paths.results");
             else if (name == "log") config.log_root = path_of(node, "paths.log");
             else config.warnings.push_back(file.string() + ": unknown key 'paths." + name + "' ignored");
+        }
+    }
+    if (auto* db = doc["db"].as_table()) {
+        for (const auto& [key, node] : *db) {
+            const std::string name(key.str());
+            if (name == "database_url") {
+                auto text = node.value<std::string>();
+                if (!text) throw ConfigError(file.string() + ": 'db.database_url' must be a string");
+                config.database_url = *text;
+            } else {
+                config.warnings.push_back(file.string() + ": unknown key 'db." + name + "' ignored");
+            }
         }
     }
     if (auto* executor = doc["executor"].as_table()) {
@@ -134,6 +146,7 @@ Config load(const Overrides& overrides) {
     config.scratch_root = config_dir / "scratch";
     config.results_root = config_dir / "results";
     config.log_root = config_dir / "log";
+    config.database_url = "sqlite:///" + (fs::absolute(config_dir) / "db" / "ref.db").string();
 
     std::error_code ec;
     if (overrides.config_file) {
@@ -148,6 +161,7 @@ Config load(const Overrides& overrides) {
     if (auto v = env("REF_SCRATCH_ROOT")) config.scratch_root = *v;
     if (auto v = env("REF_RESULTS_ROOT")) config.results_root = *v;
     if (auto v = env("REF_LOG_ROOT")) config.log_root = *v;
+    if (auto v = env("REF_DATABASE_URL")) config.database_url = *v;
     if (auto v = env("REF_LOG_LEVEL")) config.log_level = normalise_log_level(*v);
 
     if (overrides.plugins) config.plugin_paths = split_search_path(*overrides.plugins);

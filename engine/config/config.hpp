@@ -15,6 +15,7 @@ struct Config {
     std::filesystem::path scratch_root;
     std::filesystem::path results_root;
     std::filesystem::path log_root;
+    std::string database_url;  // sqlite:///FILE (default under the configuration folder) or postgresql://...
     std::string log_level = "info";
     double execution_timeout_seconds = 21600;  // per execution, as in the REF
     std::size_t memory_limit_mb = 0;           // 0: no limit

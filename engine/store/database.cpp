@@ -1,0 +1,68 @@
+#include "store/database.hpp"
+
+#include "store/backends.hpp"
+
+namespace ref::store {
+
+const char* dialect_name(Dialect dialect) { return dialect == Dialect::Sqlite ? "sqlite" : "postgresql"; }
+
+namespace {
+
+// [scheme://][user[:password]@]rest -> the offsets of the password, if any.
+std::pair<std::size_t, std::size_t> password_span(const std::string& url) {
+    const auto scheme = url.find("://");
+    if (scheme == std::string::npos) return {std::string::npos, 0};
+    const auto start = scheme + 3;
+    const auto at = url.find('@', start);
+    const auto slash = url.find('/', start);
+    if (at == std::string::npos || (slash != std::string::npos && slash < at)) return {std::string::npos, 0};
+    const auto colon = url.find(':', start);
+    if (colon == std::string::npos || colon > at) return {std::string::npos, 0};
+    return {colon + 1, at - colon - 1};
+}
+
+}  // namespace
+
+std::string DatabaseUrl::password() const {
+    const auto [start, length] = password_span(url);
+    return start == std::string::npos ? std::string() : url.substr(start, length);
+}
+
+std::string DatabaseUrl::redacted() const {
+    const auto [start, length] = password_span(url);
+    std::string out = start == std::string::npos ? url : url.substr(0, start) + "***" + url.substr(start + length);
+    // libpq also takes a password as a query parameter.
+    const auto query = out.find("password=");
+    if (query != std::string::npos) {
+        const auto end = out.find('&', query);
+        out = out.substr(0, query) + "password=***" + (end == std::string::npos ? "" : out.substr(end));
+    }
+    return out;
+}
+
+DatabaseUrl parse_database_url(const std::string& url) {
+    DatabaseUrl out;
+    out.url = url;
+    if (url.rfind("sqlite://", 0) == 0) {
+        out.dialect = Dialect::Sqlite;
+        std::string rest = url.substr(9);
+        if (rest.empty() || rest[0] != '/')
+            throw DatabaseError("SQLite URL must look like sqlite:///path/to/file.db, got " + out.redacted());
+        rest.erase(0, 1);  // sqlite:///rel.db -> rel.db; sqlite:////abs.db -> /abs.db
+        if (rest.empty()) throw DatabaseError("SQLite URL names no file: " + out.redacted());
+        out.sqlite_path = rest;
+        return out;
+    }
+    if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
+        out.dialect = Dialect::Postgres;
+        return out;
+    }
+    throw DatabaseError("unsupported database URL '" + out.redacted() +
+                        "' (expected sqlite:///FILE or postgresql://USER:PASSWORD@HOST:PORT/DB)");
+}
+
+std::unique_ptr<Database> open_database(const DatabaseUrl& url) {
+    return url.dialect == Dialect::Sqlite ? open_sqlite(url.sqlite_path) : open_postgres(url);
+}
+
+}  // namespace ref::store

@@ -1,0 +1,81 @@
+// One database interface, two backends: SQLite (embedded default) and PostgreSQL (libpq).
+// SQL is written once with `?` placeholders; each backend binds them its own way.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace ref::store {
+
+// NULL, integer, real or text.
+using Value = std::variant<std::monostate, int64_t, double, std::string>;
+using Row = std::vector<Value>;
+
+struct QueryResult {
+    std::vector<std::string> columns;
+    std::vector<Row> rows;
+};
+
+// What went wrong, never with a password in it.
+struct DatabaseError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+enum class Dialect { Sqlite, Postgres };
+const char* dialect_name(Dialect dialect);
+
+struct DatabaseUrl {
+    Dialect dialect = Dialect::Sqlite;
+    std::string url;          // as given
+    std::string sqlite_path;  // for SQLite: the file, or ":memory:"
+    // The URL with any password replaced by "***": the only form that is ever printed.
+    std::string redacted() const;
+    std::string password() const;
+};
+
+// sqlite:///relative.db, sqlite:////absolute.db, sqlite:///:memory:,
+// postgresql://user:pass@host:port/db (also postgres://, and libpq's ?host=/socket form).
+DatabaseUrl parse_database_url(const std::string& url);
+
+class Database {
+public:
+    virtual ~Database() = default;
+    virtual Dialect dialect() const = 0;
+    // Runs one statement with `?` placeholders; returns its rows (none for statements without).
+    virtual QueryResult query(const std::string& sql, const std::vector<Value>& params = {}) = 0;
+    // Runs one statement; returns the number of rows it changed.
+    virtual int64_t execute(const std::string& sql, const std::vector<Value>& params = {}) = 0;
+    // Runs several statements separated by `;` with no parameters.
+    virtual void execute_script(const std::string& sql) = 0;
+    virtual void begin() = 0;
+    virtual void commit() = 0;
+    virtual void rollback() noexcept = 0;
+};
+
+// Opens (and for SQLite creates, with its folder) the database. Throws DatabaseError.
+std::unique_ptr<Database> open_database(const DatabaseUrl& url);
+
+// Commits on commit(), rolls back if destroyed before: a unit of work is all or nothing.
+class Transaction {
+public:
+    explicit Transaction(Database& db) : db_(db) { db_.begin(); }
+    ~Transaction() {
+        if (!done_) db_.rollback();
+    }
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+    void commit() {
+        db_.commit();
+        done_ = true;
+    }
+
+private:
+    Database& db_;
+    bool done_ = false;
+};
+
+}  // namespace ref::store

@@ -1,6 +1,8 @@
 #include "cli/commands.hpp"
 
 #include <spdlog/sinks/stdout_color_sinks.h>
+#include "store/migrations.hpp"
+
 #include <spdlog/spdlog.h>
 
 namespace ref::cli {
@@ -17,6 +19,16 @@ const std::vector<Command>& all_commands() {
         {"diagnostics list", "list the diagnostics the providers declare", &diagnostics_list, &diagnostics_list_options},
         {"run", "run one execution of a diagnostic in an isolated child process", &run_execution, &run_options},
         {"db migrate", "create or upgrade the database schema", &db_migrate, &db_options},
+        {"config list", "print the effective configuration", &config_list, &config_list_options},
+        {"datasets ingest", "index netCDF datasets: ingest --source-type TYPE PATH...", &datasets_ingest,
+         &datasets_ingest_options, &datasets_ingest_positional},
+        {"datasets list", "list the latest version of each ingested dataset", &datasets_list, &datasets_list_options},
+        {"datasets list-columns", "list the columns `datasets list --column` accepts", &datasets_list_columns,
+         &datasets_list_columns_options},
+        {"datasets retract", "take a dataset out of use (it is never deleted)", &datasets_retract,
+         &datasets_retract_options, &datasets_retract_positional},
+        {"datasets unretract", "put a retracted dataset back in use", &datasets_unretract, &datasets_retract_options,
+         &datasets_retract_positional},
         {"db status", "show the database and its schema version", &db_status, &db_options},
     };
     return commands;
@@ -33,6 +45,13 @@ config::Config load_config(const CommandContext& ctx) {
     spdlog::set_level(spdlog::level::from_str(config.log_level == "warning" ? "warn" : config.log_level));
     for (const auto& warning : config.warnings) spdlog::warn("{}", warning);
     return config;
+}
+
+std::unique_ptr<store::Database> open_store(const config::Config& config) {
+    const store::DatabaseUrl url = store::parse_database_url(config.database_url);
+    auto db = store::open_database(url);
+    for (int version : store::migrate(*db)) spdlog::info("database {}: applied schema migration {}", url.redacted(), version);
+    return db;
 }
 
 host::PluginRegistry discover_plugins(const config::Config& config, bool use_cache) {

@@ -4,6 +4,7 @@
 
 #include "config/config.hpp"
 #include "host/registry.hpp"
+#include "store/database.hpp"
 
 #include <boost/program_options.hpp>
 
@@ -28,6 +29,7 @@ struct Command {
     std::string summary;
     int (*run)(const CommandContext&);
     boost::program_options::options_description (*options)();
+    boost::program_options::positional_options_description (*positional)() = nullptr;
 };
 
 const std::vector<Command>& all_commands();
@@ -41,6 +43,24 @@ config::Config load_config(const CommandContext& ctx);
 // Finds the configured plugins, warning about each that fails to load. With use_cache,
 // declarations come from the declaration cache where it is current (docs/plugin-abi.md).
 host::PluginRegistry discover_plugins(const config::Config& config, bool use_cache = true);
+
+// Opens the configured database and brings its schema up to date (as the REF does on open).
+// A database newer than this program is an error.
+std::unique_ptr<store::Database> open_store(const config::Config& config);
+
+int config_list(const CommandContext& ctx);
+int datasets_ingest(const CommandContext& ctx);
+int datasets_list(const CommandContext& ctx);
+int datasets_list_columns(const CommandContext& ctx);
+int datasets_retract(const CommandContext& ctx);
+int datasets_unretract(const CommandContext& ctx);
+boost::program_options::options_description config_list_options();
+boost::program_options::options_description datasets_ingest_options();
+boost::program_options::options_description datasets_list_options();
+boost::program_options::options_description datasets_list_columns_options();
+boost::program_options::options_description datasets_retract_options();
+boost::program_options::positional_options_description datasets_ingest_positional();
+boost::program_options::positional_options_description datasets_retract_positional();
 
 int providers_list(const CommandContext& ctx);
 int providers_check(const CommandContext& ctx);

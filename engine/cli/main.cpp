@@ -114,7 +114,12 @@ int main(int argc, char** argv) {
     if (globals.count("plugins")) ctx.overrides.plugins = globals["plugins"].as<std::string>();
     if (globals.count("log-level")) ctx.overrides.log_level = globals["log-level"].as<std::string>();
     try {
-        po::store(po::command_line_parser(rest).options(options).run(), ctx.options);
+        auto parser = po::command_line_parser(rest).options(options);
+        // The parser keeps a pointer to the description: it must outlive run().
+        const po::positional_options_description positional =
+            command->positional ? command->positional() : po::positional_options_description();
+        parser.positional(positional);
+        po::store(parser.run(), ctx.options);
         po::notify(ctx.options);
     } catch (const po::error& e) {
         std::cerr << "ref-engine " << command->name << ": " << e.what() << "\nRun `ref-engine " << command->name

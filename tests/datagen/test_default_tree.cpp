@@ -40,11 +40,14 @@ ref::science::AnnualSeries global_mean(const GeneratedDataset& d) {
                                             d.area ? d.area->variable_id : "");
 }
 
+// The CMIP6 and obs4MIPs files (the other source types are checked in test_other_sources.cpp).
 std::vector<GeneratedFile> all_files() {
     std::vector<GeneratedFile> files;
     for (const auto& d : tree().datasets) {
-        files.insert(files.end(), d.files.begin(), d.files.end());
-        if (d.area) files.push_back(*d.area);
+        for (const auto& f : d.files) {
+            if (f.project == "CMIP6" || f.project == "obs4MIPs") files.push_back(f);
+        }
+        if (d.area && d.area->project == "CMIP6") files.push_back(*d.area);
     }
     return files;
 }
@@ -214,6 +217,19 @@ TEST_CASE("the expected-values file and the tree size") {
     const auto expected = nlohmann::json::parse(in);
     CHECK(expected["tas-picontrol"]["years"].size() == 10);
     CHECK(expected["tas-historical"]["annual_global_mean"][0].get<double>() == Approx(287.0));
+    for (const auto* name : {"tas-cmip7", "ts-obs4ref", "pr-pmp-climatology", "rsut-esmvaltool-obs", "tas-esmvaltool-obs6",
+                             "tas-esmvaltool-native6", "pr-esmvaltool-obs4mips"}) {
+        INFO(name);
+        REQUIRE(expected.contains(name));
+        const auto& d = tree().dataset(name);
+        CHECK(expected[name]["instance_id"] == d.files.front().instance_id);
+        CHECK(expected[name]["years"].size() == d.years().size());
+        CHECK(expected[name]["annual_global_mean"][0].get<double>() ==
+              Approx(expected_annual_global_mean(d.field, d.first_year)));
+    }
+    CHECK(expected["tas-cmip7"]["weights"] == tree().dataset("tas-cmip7").area->path.string());
+    CHECK(expected["ts-obs4ref"]["weights"] == "cos(lat)");
+    CHECK(expected["pr-pmp-climatology"]["annual_global_mean"][0].get<double>() == Approx(3.0e-5));
     std::uintmax_t total = 0;
     for (const auto& entry : std::filesystem::recursive_directory_iterator(tree().root)) {
         if (entry.is_regular_file()) total += entry.file_size();

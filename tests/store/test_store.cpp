@@ -4,6 +4,7 @@
 #include "skip.hpp"
 #include "store/database.hpp"
 #include "store/migrations.hpp"
+#include "scratch_database.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -16,65 +17,6 @@ using namespace ref;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string postgres_admin_url() {
-    std::ifstream in(REF_TEST_POSTGRES_URL_FILE);
-    std::string url;
-    std::getline(in, url);
-    return url;
-}
-
-// A database of one backend, fresh for one test and dropped afterwards.
-class Scratch {
-public:
-    explicit Scratch(store::Dialect dialect) : dialect_(dialect) {
-        if (dialect == store::Dialect::Sqlite) {
-            url_ = store::parse_database_url("sqlite:///" + (dir_.path() / "ref.db").string());
-        } else {
-            const std::string admin = postgres_admin_url();
-            if (admin.empty()) return;
-            std::random_device rd;
-            name_ = "ref_test_" + std::to_string(rd()) + std::to_string(rd());
-            store::open_database(store::parse_database_url(admin))->execute_script("CREATE DATABASE " + name_);
-            url_ = store::parse_database_url(admin.substr(0, admin.rfind('/') + 1) + name_);
-        }
-        db_ = store::open_database(url_);
-    }
-    ~Scratch() {
-        db_.reset();
-        if (!name_.empty())
-            store::open_database(store::parse_database_url(postgres_admin_url()))->execute_script("DROP DATABASE " + name_);
-    }
-    Scratch(const Scratch&) = delete;
-    Scratch& operator=(const Scratch&) = delete;
-
-    bool available() const { return db_ != nullptr; }
-    store::Database& db() { return *db_; }
-    const store::DatabaseUrl& url() const { return url_; }
-
-private:
-    store::Dialect dialect_;
-    test::TempDir dir_;
-    std::string name_;
-    store::DatabaseUrl url_;
-    std::unique_ptr<store::Database> db_;
-};
-
-// Runs `body` once per backend; PostgreSQL is skipped with a message when no server runs.
-template <class Body>
-void for_each_backend(Body&& body) {
-    for (auto dialect : {store::Dialect::Sqlite, store::Dialect::Postgres}) {
-        DYNAMIC_SECTION(store::dialect_name(dialect)) {
-            Scratch scratch(dialect);
-            if (!scratch.available()) {
-                test::skip_test(std::string("no PostgreSQL test server (") + REF_TEST_POSTGRES_URL_FILE +
-                                " is missing); run the tests through ctest");
-                return;
-            }
-            body(scratch);
-        }
-    }
-}
 
 int64_t count(store::Database& db, const std::string& sql, const std::vector<store::Value>& params = {}) {
     return std::get<int64_t>(db.query(sql, params).rows.at(0).at(0));
@@ -100,7 +42,7 @@ std::map<std::string, std::set<std::string>> schema_of(store::Database& db) {
 }  // namespace
 
 TEST_CASE("migrations build the whole schema from empty and a second run changes nothing", "[store]") {
-    for_each_backend([](Scratch& s) {
+    test::for_each_backend([](test::ScratchDatabase& s) {
         auto before = store::schema_status(s.db());
         CHECK(before.current == 0);
         REQUIRE(before.latest >= 1);
@@ -126,8 +68,8 @@ TEST_CASE("migrations build the whole schema from empty and a second run changes
 }
 
 TEST_CASE("SQLite and PostgreSQL get the same tables and columns", "[store]") {
-    Scratch sqlite(store::Dialect::Sqlite);
-    Scratch postgres(store::Dialect::Postgres);
+    test::ScratchDatabase sqlite(store::Dialect::Sqlite);
+    test::ScratchDatabase postgres(store::Dialect::Postgres);
     if (!postgres.available()) {
         test::skip_test("no PostgreSQL test server; run the tests through ctest");
         return;
@@ -145,7 +87,7 @@ TEST_CASE("SQLite and PostgreSQL get the same tables and columns", "[store]") {
 }
 
 TEST_CASE("a database newer than this program is refused, not touched", "[store]") {
-    for_each_backend([](Scratch& s) {
+    test::for_each_backend([](test::ScratchDatabase& s) {
         store::migrate(s.db());
         const auto latest = store::schema_status(s.db()).latest;
         s.db().execute("INSERT INTO ref_schema_version (version, name, applied_at) VALUES (?, ?, ?)",
@@ -156,7 +98,7 @@ TEST_CASE("a database newer than this program is refused, not touched", "[store]
 }
 
 TEST_CASE("a transaction is all or nothing", "[store]") {
-    for_each_backend([](Scratch& s) {
+    test::for_each_backend([](test::ScratchDatabase& s) {
         store::migrate(s.db());
         {
             store::Transaction tx(s.db());
@@ -180,7 +122,7 @@ TEST_CASE("a transaction is all or nothing", "[store]") {
 }
 
 TEST_CASE("values round-trip through both backends", "[store]") {
-    for_each_backend([](Scratch& s) {
+    test::for_each_backend([](test::ScratchDatabase& s) {
         s.db().execute_script("CREATE TABLE probe (i BIGINT, d DOUBLE PRECISION, t TEXT, n TEXT)");
         const std::string tricky = "it's a ? and a \"quote\" -- not a comment";
         s.db().execute("INSERT INTO probe (i, d, t, n) VALUES (?, ?, ?, ?)",
@@ -220,7 +162,7 @@ TEST_CASE("database URLs are parsed and never printed with their password", "[st
 }
 
 TEST_CASE("db migrate and db status on the command line", "[store][cli]") {
-    for_each_backend([](Scratch& s) {
+    test::for_each_backend([](test::ScratchDatabase& s) {
         const std::string env = "REF_DATABASE_URL='" + s.url().url + "' ";
         const std::string engine = test::engine_program().string();
         auto status = test::run_command(env + engine + " db status");

@@ -124,7 +124,9 @@ std::vector<float> field_values(const FieldSpec& field, const Grid& grid, const 
     return values;
 }
 
-std::string tracking_id(const std::string& seed) {
+std::string tracking_id(const std::string& seed) { return tracking_id(seed, "hdl:21.14100/"); }
+
+std::string tracking_id(const std::string& seed, const std::string& prefix) {
     // Two FNV-1a hashes give 128 stable bits, laid out like a version-4 UUID.
     const auto fnv = [&](std::uint64_t hash) {
         for (const char c : seed) hash = (hash ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
@@ -133,11 +135,11 @@ std::string tracking_id(const std::string& seed) {
     const std::uint64_t a = fnv(0xcbf29ce484222325ULL);
     const std::uint64_t b = fnv(0x84222325cbf29ce4ULL);
     char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "hdl:21.14100/%08x-%04x-4%03x-%04x-%012llx", static_cast<unsigned>(a >> 32),
+    std::snprintf(buffer, sizeof buffer, "%08x-%04x-4%03x-%04x-%012llx", static_cast<unsigned>(a >> 32),
                   static_cast<unsigned>((a >> 16) & 0xffff), static_cast<unsigned>(a & 0xfff),
                   static_cast<unsigned>(0x8000 | ((b >> 48) & 0x3fff)),
                   static_cast<unsigned long long>(b & 0xffffffffffffULL));
-    return buffer;
+    return prefix + buffer;
 }
 
 std::string month_range(const TimeSpan& span) {

@@ -35,6 +35,8 @@ std::vector<float> field_values(const FieldSpec& field, const Grid& grid, const 
 
 // "hdl:21.14100/<uuid-like>", stable for a given seed so that reruns write identical files.
 std::string tracking_id(const std::string& seed);
+// The same with another handle prefix (CMIP7 uses "hdl:21.14107/").
+std::string tracking_id(const std::string& seed, const std::string& prefix);
 
 // "YYYYMM" of the first and last month, for file names.
 std::string month_range(const TimeSpan& span);

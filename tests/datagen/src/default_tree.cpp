@@ -1,5 +1,8 @@
 #include "ref/datagen/default_tree.hpp"
 
+#include <algorithm>
+#include <cctype>
+#include <set>
 #include <stdexcept>
 
 #include "ref/datagen/definition.hpp"
@@ -75,6 +78,66 @@ FieldSpec ts_obs_field() {
     return f;
 }
 
+FieldSpec ts_obs4ref_field() {
+    FieldSpec f;
+    f.variable_id = "ts";
+    f.units = "K";
+    f.standard_name = "surface_temperature";
+    f.long_name = "Surface Temperature";
+    f.cell_methods = "area: mean time: mean";
+    f.base = 288.2;
+    f.trend = 0.02;
+    f.amplitude = 1.5;
+    f.trend_origin_year = 2000;
+    f.sin_lat_coefficient = 3.0;
+    f.cos_lon_coefficient = 1.0;  // cos(lat) weights: no P2 term
+    return f;
+}
+
+FieldSpec pr_field(double base, double trend) {
+    FieldSpec f;
+    f.variable_id = "pr";
+    f.units = "kg m-2 s-1";
+    f.standard_name = "precipitation_flux";
+    f.long_name = "Precipitation";
+    f.base = base;
+    f.trend = trend;
+    f.amplitude = 0.2e-5;
+    f.trend_origin_year = 2000;
+    f.sin_lat_coefficient = 0.5e-5;
+    f.cos_lon_coefficient = 0.3e-5;  // cos(lat) weights: no P2 term
+    return f;
+}
+
+FieldSpec cos_lat_field(FieldSpec f) {
+    f.p2_coefficient = 0.0;  // cos(lat)-weighted data has no closed form with a P2 term
+    return f;
+}
+
+std::string lower(std::string text) {
+    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return text;
+}
+
+// The source type ("cmip6", ...) for a project or source-type name, case-insensitively.
+std::string source_type_named(const std::string& name) {
+    static const std::vector<std::pair<std::string, std::string>> names = {
+        {"cmip6", "cmip6"},
+        {"cmip7", "cmip7"},
+        {"obs4mips", "obs4mips"},
+        {"obs4ref", "obs4ref"},
+        {"pmpclimatology", "pmp-climatology"},
+        {"pmp-climatology", "pmp-climatology"},
+        {"esmvaltoolreference", "esmvaltool-reference"},
+        {"esmvaltool-reference", "esmvaltool-reference"},
+    };
+    const std::string key = lower(name);
+    for (const auto& [alias, type] : names) {
+        if (alias == key) return type;
+    }
+    throw std::invalid_argument("no source type named '" + name + "'");
+}
+
 nlohmann::json expected_json(const GeneratedDataset& d) {
     nlohmann::json values = nlohmann::json::array();
     for (const int year : d.years()) values.push_back(expected_annual_global_mean(d.field, year));
@@ -106,6 +169,37 @@ const GeneratedDataset& GeneratedTree::dataset(const std::string& name) const {
         if (d.name == name) return d;
     }
     throw std::out_of_range("no generated dataset named '" + name + "'");
+}
+
+std::vector<GeneratedFile> GeneratedTree::files() const {
+    std::vector<GeneratedFile> out;
+    std::set<std::filesystem::path> seen;
+    for (const auto& d : datasets) {
+        for (const auto& f : d.files) {
+            if (seen.insert(f.path).second) out.push_back(f);
+        }
+        if (d.area && seen.insert(d.area->path).second) out.push_back(*d.area);
+    }
+    return out;
+}
+
+std::vector<GeneratedFile> GeneratedTree::files_of(const std::string& project) const {
+    const std::string type = source_type_named(project);
+    std::vector<GeneratedFile> out;
+    for (const auto& f : files()) {
+        if (f.source_type() == type) out.push_back(f);
+    }
+    return out;
+}
+
+std::filesystem::path GeneratedTree::directory_of(const std::string& project) const {
+    const std::string type = source_type_named(project);
+    if (type == "cmip6") return root / "CMIP6";
+    if (type == "cmip7") return root / "MIP-DRS7" / "CMIP7" / "CMIP";
+    if (type == "obs4mips") return root / "obs4MIPs";
+    if (type == "obs4ref") return root / "obs4REF";
+    if (type == "pmp-climatology") return root / "PMP_obs4MIPsClims";
+    return root / "ESMValTool";
 }
 
 GeneratedTree generate_default_tree(const std::filesystem::path& root_in) {
@@ -153,6 +247,65 @@ GeneratedTree generate_default_tree(const std::filesystem::path& root_in) {
     obs.files.push_back(write_obs4mips_monthly(root, Obs4MipsDataset{}, obs.field, atmos,
                                                {2000, 2009, "gregorian", "days since 1870-01-01 00:00:00"}));
     tree.datasets.push_back(obs);
+
+    // CMIP7: the same kind of data in the MIP-DRS7 layout, with its cell areas.
+    const Cmip7Dataset cmip7;
+    Cmip7Dataset cmip7_fx = cmip7;
+    cmip7_fx.frequency = "fx";
+    cmip7_fx.branding_suffix = "ti-u-hxy-u";
+    GeneratedDataset tas7{"tas-cmip7", tas_field(287.5, 0.025, 2000), {}, write_cmip7_cell_area(root, cmip7_fx, atmos),
+                          2000, 2004};
+    tas7.files.push_back(write_cmip7_monthly(root, cmip7, tas7.field, atmos, {2000, 2002, "noleap", "days since 1850-01-01"}));
+    tas7.files.push_back(write_cmip7_monthly(root, cmip7, tas7.field, atmos, {2003, 2004, "noleap", "days since 1850-01-01"}));
+    tree.datasets.push_back(tas7);
+
+    GeneratedDataset obs4ref{"ts-obs4ref", ts_obs4ref_field(), {}, std::nullopt, 2000, 2004};
+    obs4ref.files.push_back(write_obs4ref_monthly(root, Obs4RefDataset{}, obs4ref.field, atmos,
+                                                  {2000, 2004, "standard", "days since 1850-01-01 00:00:00"}));
+    tree.datasets.push_back(obs4ref);
+
+    // A climatology of a trend-free field: its one "year" has the base value as annual mean.
+    GeneratedDataset pmp{"pr-pmp-climatology", pr_field(3.0e-5, 0.0), {}, std::nullopt, 2000, 2000};
+    pmp.files.push_back(write_pmp_climatology(root, PmpClimatologyDataset{}, pmp.field, atmos,
+                                              {2000, 2004, "standard", "days since 1850-01-01 00:00:00"}));
+    tree.datasets.push_back(pmp);
+
+    const auto esmvaltool_root = root / "ESMValTool";
+    const TimeSpan year_2000{2000, 2000, "standard", "days since 1850-01-01 00:00:00"};
+    GeneratedDataset obs_rsut{"rsut-esmvaltool-obs", cos_lat_field(rsut_field()), {}, std::nullopt, 2000, 2001};
+    const EsmvaltoolReferenceDataset ceres;  // OBS Tier2 CERES-EBAF sat Ed4.2 Amon
+    obs_rsut.files.push_back(write_esmvaltool_reference(esmvaltool_root, ceres, obs_rsut.field, atmos, year_2000));
+    obs_rsut.files.push_back(write_esmvaltool_reference(esmvaltool_root, ceres, obs_rsut.field, atmos,
+                                                        {2001, 2001, "standard", "days since 1850-01-01 00:00:00"}));
+    tree.datasets.push_back(obs_rsut);
+
+    const auto reference = [](std::string project, int tier, std::string dataset, std::string type, std::string version,
+                              std::string mip) {
+        EsmvaltoolReferenceDataset d;
+        d.project = std::move(project);
+        d.tier = tier;
+        d.dataset = std::move(dataset);
+        d.type = std::move(type);
+        d.version = std::move(version);
+        d.mip = std::move(mip);
+        return d;
+    };
+    GeneratedDataset obs6_tas{"tas-esmvaltool-obs6", cos_lat_field(tas_field(287.8, 0.02, 2000)), {}, std::nullopt, 2000, 2000};
+    obs6_tas.files.push_back(write_esmvaltool_reference(esmvaltool_root, reference("OBS6", 3, "ERA5", "reanaly", "v1", "Amon"),
+                                                        obs6_tas.field, atmos, year_2000));
+    tree.datasets.push_back(obs6_tas);
+
+    GeneratedDataset native6_tas{"tas-esmvaltool-native6", cos_lat_field(tas_field(287.9, 0.02, 2000)), {}, std::nullopt,
+                                 2000, 2000};
+    native6_tas.files.push_back(write_esmvaltool_reference(esmvaltool_root, reference("native6", 3, "ERA5", "", "v1", "mon"),
+                                                           native6_tas.field, atmos,
+                                                           {2000, 2000, "gregorian", "hours since 1900-01-01 00:00:00"}));
+    tree.datasets.push_back(native6_tas);
+
+    GeneratedDataset obs4mips_pr{"pr-esmvaltool-obs4mips", pr_field(2.9e-5, 0.01e-5), {}, std::nullopt, 2000, 2000};
+    obs4mips_pr.files.push_back(write_esmvaltool_reference(esmvaltool_root, reference("obs4MIPs", 0, "GPCP-SG", "L3", "v2.3", "mon"),
+                                                           obs4mips_pr.field, atmos, year_2000));
+    tree.datasets.push_back(obs4mips_pr);
 
     const auto definition = [&](const std::string& diagnostic, const std::vector<const GeneratedDataset*>& sets,
                                 const std::string& file_name) {

@@ -1,4 +1,4 @@
-// ref-gen-data: writes the synthetic CMIP6/obs4MIPs test data tree.
+// ref-gen-data: writes the synthetic CMIP6/CMIP7/obs4MIPs/obs4REF/PMP/ESMValTool test data tree.
 
 #include <cstdio>
 #include <exception>
@@ -9,15 +9,19 @@
 namespace {
 
 constexpr const char* usage =
-    "Usage: ref-gen-data --output DIR\n"
+    "Usage: ref-gen-data --output DIR [--bad-files BAD_DIR]\n"
     "\n"
-    "Writes small synthetic CMIP6 and obs4MIPs netCDF files in the ESGF directory layout,\n"
-    "whose area-weighted annual global means are known exactly, plus ready-made execution\n"
-    "definitions (DIR/definitions) and the expected answers (DIR/expected).\n"
+    "Writes small synthetic netCDF files whose area-weighted annual global means are known\n"
+    "exactly: CMIP6 and obs4MIPs in the ESGF directory layout, CMIP7 (MIP-DRS7), obs4REF,\n"
+    "a PMP climatology and ESMValTool reference data, plus ready-made execution definitions\n"
+    "(DIR/definitions) and the expected answers (DIR/expected).\n"
     "\n"
     "Options:\n"
-    "  -o, --output DIR   folder to write into (created if missing; files are replaced)\n"
-    "  -h, --help         show this help\n";
+    "  -o, --output DIR        folder to write into (created if missing; files are replaced)\n"
+    "  --bad-files BAD_DIR     also write files the ingest must reject (truncated, not netCDF,\n"
+    "                          missing or wrong attributes) in valid DRS paths under BAD_DIR,\n"
+    "                          which may be DIR; alone, only these are written\n"
+    "  -h, --help              show this help\n";
 
 int usage_error(const std::string& message) {
     std::fprintf(stderr, "ref-gen-data: %s\n\n%s", message.c_str(), usage);
@@ -28,6 +32,7 @@ int usage_error(const std::string& message) {
 
 int main(int argc, char** argv) {
     std::string output;
+    std::string bad_files;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         if (arg == "-h" || arg == "--help") {
@@ -39,18 +44,30 @@ int main(int argc, char** argv) {
             output = argv[++i];
         } else if (arg.rfind("--output=", 0) == 0) {
             output = arg.substr(9);
+        } else if (arg == "--bad-files") {
+            if (i + 1 >= argc) return usage_error("option " + arg + " needs a folder");
+            bad_files = argv[++i];
+        } else if (arg.rfind("--bad-files=", 0) == 0) {
+            bad_files = arg.substr(12);
         } else {
             return usage_error("unknown argument '" + arg + "'");
         }
     }
-    if (output.empty()) return usage_error("missing --output DIR");
+    if (output.empty() && bad_files.empty()) return usage_error("missing --output DIR");
     try {
-        const auto tree = ref::datagen::generate_default_tree(output);
-        std::size_t files = 0;
-        for (const auto& d : tree.datasets) files += d.files.size();
-        std::printf("wrote %zu datasets (%zu data files) under %s\n", tree.datasets.size(), files, tree.root.c_str());
-        for (const auto& d : tree.definitions) std::printf("definition: %s\n", d.c_str());
-        std::printf("expected values: %s\n", tree.expected_values.c_str());
+        if (!output.empty()) {
+            const auto tree = ref::datagen::generate_default_tree(output);
+            std::size_t files = 0;
+            for (const auto& d : tree.datasets) files += d.files.size();
+            std::printf("wrote %zu datasets (%zu data files) under %s\n", tree.datasets.size(), files, tree.root.c_str());
+            for (const auto& d : tree.definitions) std::printf("definition: %s\n", d.c_str());
+            std::printf("expected values: %s\n", tree.expected_values.c_str());
+        }
+        if (!bad_files.empty()) {
+            for (const auto& bad : ref::datagen::write_bad_files(bad_files)) {
+                std::printf("bad file (%s): %s\n", bad.name.c_str(), bad.path.c_str());
+            }
+        }
     } catch (const std::exception& error) {
         std::fprintf(stderr, "ref-gen-data: %s\n", error.what());
         return 1;

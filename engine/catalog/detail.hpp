@@ -1,0 +1,117 @@
+// Private to engine/catalog: what the adapters share (type table, path and date rules, netCDF header access).
+#pragma once
+
+#include "catalog/adapter.hpp"
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace ref::science {
+class NetcdfFile;
+}
+
+namespace ref::catalog::detail {
+
+struct TypeInfo;
+using ParseFunction = FileMetadata (*)(const std::filesystem::path& file, Parser parser, const TypeInfo& type);
+
+// One source type: its names (datasets.md §1), table columns, identity (§2.1) and slug prefix (§2.2).
+struct TypeInfo {
+    solver::SourceType source_type;
+    std::string dataset_type;
+    std::string table;
+    std::string prefix;
+    std::vector<std::string> columns;
+    std::vector<std::string> identity;
+    bool supports_drs = false;
+    ParseFunction parse = nullptr;
+};
+
+const TypeInfo& type_info(solver::SourceType type);
+
+// The parsers, one per adapter family.
+FileMetadata parse_cmip6(const std::filesystem::path& file, Parser parser, const TypeInfo& type);
+FileMetadata parse_cmip7(const std::filesystem::path& file, Parser parser, const TypeInfo& type);
+FileMetadata parse_obs(const std::filesystem::path& file, Parser parser, const TypeInfo& type);
+FileMetadata parse_esmvaltool_reference(const std::filesystem::path& file, Parser parser, const TypeInfo& type);
+
+// A record with the absolute path and every column of the type set to NULL.
+FileMetadata empty_record(const std::filesystem::path& file, const TypeInfo& type);
+
+// §2.2: prefix, identity columns and version joined with "."; empty when one of them is NULL
+// (their names are appended to `missing` when given).
+std::string build_instance_id(const TypeInfo& type, const Facets& facets, std::vector<std::string>* missing = nullptr);
+
+// Sets the version, checks the start/end texts in `calendar` (§4.3) and builds the instance id;
+// throws InvalidFile naming the missing identity components.
+void finish_record(FileMetadata& record, const TypeInfo& type, const std::string& calendar);
+
+std::vector<std::string> split(std::string_view text, char separator);
+std::vector<std::string> components(const std::string& path);  // the non-empty parts between '/'
+// The two folders above "/<source_id>/" in a DRS directory (CMIP6 and CMIP7 drs parsers).
+std::pair<std::string, std::string> activity_and_institution(const std::string& directory, const std::string& source_id,
+                                                            const std::string& project);
+std::string file_stem(const std::filesystem::path& file);  // the name without a trailing ".nc"
+
+// §2.3 for CMIP6/CMIP7: the longest directory component matching ^v\d+$, else "v0".
+std::string version_from_path(const std::filesystem::path& directory);
+
+// §4.2: estimated start and end dates of a DRS time-range token (nullopt when malformed).
+std::pair<std::optional<std::string>, std::optional<std::string>> drs_time_range(const std::string& token);
+
+// §4.3: "YYYY-MM-DD[ hh:mm:ss[.f]]" -> "YYYY-MM-DD hh:mm:ss" when the date exists in the calendar, else nullopt.
+std::optional<std::string> checked_date(const std::optional<std::string>& text, const std::string& calendar);
+
+// §3.2 fix (b): the text with every 'D' removed, as a number; NULL when it does not parse.
+store::Value clean_branch_time(const std::optional<std::string>& text);
+
+inline store::Value text_value(const std::optional<std::string>& text) {
+    return text ? store::Value(*text) : store::Value(std::monostate{});
+}
+
+// Read-only view of one file's header. Numeric attributes read as text are printed like numbers.
+class NetcdfHeader {
+public:
+    explicit NetcdfHeader(const std::filesystem::path& file);
+    ~NetcdfHeader();
+    NetcdfHeader(const NetcdfHeader&) = delete;
+    NetcdfHeader& operator=(const NetcdfHeader&) = delete;
+
+    std::optional<std::string> global(const std::string& name) const;
+    // nullopt when the variable or the attribute is absent.
+    std::optional<std::string> attribute(const std::string& variable, const std::string& name) const;
+    // §3.2: size of the first of lev, plev, olevel, height, depth, level, altitude that is a dimension; else 1.
+    int64_t vertical_levels() const;
+
+    struct Time {
+        std::optional<std::string> start, end;  // decoded first and last values
+        std::optional<std::string> units, calendar;
+    };
+    // §4.1 from the variable named "time"; calendar is "standard" when the variable has none.
+    Time time() const;
+
+private:
+    std::unique_ptr<science::NetcdfFile> file_;
+};
+
+// The message without a leading "<file>: ", which netCDF errors carry (the caller adds the path).
+std::string reason_without_path(const std::string& message, const std::filesystem::path& file);
+
+// Runs a parser body, turning any failure on a bad file (netCDF, CF time, allocation) into InvalidFile.
+template <typename Body>
+FileMetadata guarded(const std::filesystem::path& file, Body&& body) {
+    try {
+        return body();
+    } catch (const InvalidFile&) {
+        throw;
+    } catch (const std::exception& e) {
+        throw InvalidFile(reason_without_path(e.what(), file));
+    }
+}
+
+}  // namespace ref::catalog::detail

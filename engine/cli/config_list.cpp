@@ -1,0 +1,34 @@
+// `config list`: the effective configuration, as TOML.
+#include "cli/commands.hpp"
+#include "store/database.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <iostream>
+
+namespace ref::cli {
+
+namespace po = boost::program_options;
+
+po::options_description config_list_options() { return po::options_description("config list options"); }
+
+int config_list(const CommandContext& ctx) {
+    const config::Config c = load_config(ctx);
+    // JSON string escapes are valid TOML basic strings.
+    auto quote = [](const std::string& text) { return nlohmann::json(text).dump(); };
+    std::string url = c.database_url;
+    try {
+        url = store::parse_database_url(c.database_url).redacted();
+    } catch (const store::DatabaseError&) {
+        url = "(invalid: see `db status`)";
+    }
+    std::cout << "# effective configuration" << (c.file.empty() ? " (no file; defaults and environment)" : " from " + c.file.string())
+              << "\nlog_level = " << quote(c.log_level) << "\n\n[plugins]\npaths = [";
+    for (std::size_t i = 0; i < c.plugin_paths.size(); ++i) std::cout << (i ? ", " : "") << quote(c.plugin_paths[i].string());
+    std::cout << "]\n\n[paths]\nscratch = " << quote(c.scratch_root.string()) << "\nresults = " << quote(c.results_root.string())
+              << "\nlog = " << quote(c.log_root.string()) << "\n\n[db]\ndatabase_url = " << quote(url)
+              << "\n\n[executor]\ntimeout = " << c.execution_timeout_seconds << "\nmemory_limit_mb = " << c.memory_limit_mb << '\n';
+    return 0;
+}
+
+}  // namespace ref::cli

@@ -27,6 +27,20 @@ echo
 echo "== Writing synthetic CMIP6 data to $out/data"
 build/bin/ref-gen-data --output "$out/data"
 
+export REF_CONFIGURATION="$out/config"   # its SQLite database lives here
+rm -rf "$REF_CONFIGURATION"
+echo
+echo "== Ingesting the data into the SQLite database under $REF_CONFIGURATION"
+"$engine" datasets ingest --source-type cmip6 --n-jobs 2 "$out/data/CMIP6"
+"$engine" datasets ingest --source-type cmip7 "$out/data/MIP-DRS7/CMIP7/CMIP"
+"$engine" datasets ingest --source-type obs4mips "$out/data/obs4MIPs"
+"$engine" datasets ingest --source-type obs4ref "$out/data/obs4REF"
+"$engine" datasets ingest --source-type pmp-climatology "$out/data/PMP_obs4MIPsClims"
+"$engine" datasets ingest --source-type esmvaltool-reference "$out/data/ESMValTool"
+echo
+"$engine" datasets list --source-type cmip6 --column instance_id --column start_time --column end_time \
+  --include-files --limit 20
+
 echo
 echo "== Providers and diagnostics"
 "$engine" providers list

@@ -207,7 +207,7 @@ TEST_CASE("definitions can be built for any list of generated files") {
     const auto definition = make_execution_definition("example/sst-bias", "obs_ts", d.files, "/scratch");
     CHECK(definition["root_directory"] == "/scratch");
     CHECK(definition["datasets"]["obs4mips"]["rows"].size() == 1);
-    CHECK(definition["datasets"]["obs4mips"]["rows"][0]["instance_id"] == "obs4MIPs.REF-SYN.HadISST-1-1.mon.ts.gn.v20240101");
+    CHECK(definition["datasets"]["obs4mips"]["rows"][0]["instance_id"] == "obs4MIPs.obs4MIPs.REF-SYN.HadISST-1-1.mon.ts.1000km.gn.v20240101");
     CHECK(definition["datasets"]["obs4mips"]["rows"][0]["calendar"] == "gregorian");
     CHECK_THROWS(definition_key(d.files));
 }

@@ -8,6 +8,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <set>
 
 using namespace ref;
 namespace fs = std::filesystem;
@@ -213,5 +214,26 @@ TEST_CASE("the 34 sample files form 33 datasets", "[ingest][sample-data]") {
         CHECK(list(db, "--source-type cmip6").size() == 33);
         const json files = list(db, "--source-type cmip6 --include-files --column instance_id --column path");
         CHECK(files.size() == 34);
+    });
+}
+
+TEST_CASE("every source type of the generated tree registers on both backends", "[ingest]") {
+    test::TempDir data;
+    const auto tree = datagen::generate_default_tree(data.path());
+    const std::vector<std::pair<std::string, std::string>> types{
+        {"cmip7", "CMIP7"}, {"obs4mips", "obs4MIPs"}, {"obs4ref", "obs4REF"},
+        {"pmp-climatology", "PMPClimatology"}, {"esmvaltool-reference", "ESMValToolReference"}};
+    test::for_each_backend([&](test::ScratchDatabase& db) {
+        for (const auto& [type, project] : types) {
+            INFO(type);
+            const auto r = ref_engine(db, "datasets ingest --source-type " + type + " " + tree.directory_of(project).string());
+            INFO(r.out << r.err);
+            CHECK(r.exit_code == 0);
+            std::set<std::string> expected;
+            for (const auto& f : tree.files_of(project)) expected.insert(f.instance_id);
+            std::set<std::string> listed;
+            for (const auto& row : list(db, "--source-type " + type + " --column instance_id")) listed.insert(row["instance_id"]);
+            CHECK(listed == expected);
+        }
     });
 }

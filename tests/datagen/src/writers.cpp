@@ -279,8 +279,8 @@ GeneratedFile write_obs4mips_monthly(const std::filesystem::path& root, const Ob
     GeneratedFile f;
     f.project = "obs4MIPs";
     f.path = path;
-    f.instance_id = "obs4MIPs." + d.institution_id + "." + d.source_id + ".mon." + field.variable_id + "." +
-                    d.grid_label + "." + d.version;
+    f.instance_id = obs_instance_id("obs4MIPs", "obs4MIPs", d.institution_id, d.source_id, "mon", field.variable_id,
+                                    nominal_resolution(grid), d.grid_label, d.version);
     f.activity_id = "obs4MIPs";
     f.institution_id = d.institution_id;
     f.source_id = d.source_id;

@@ -1,5 +1,7 @@
 #include "catalog/ingest.hpp"
 
+#include "catalog/csv_catalog.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <poll.h>
@@ -313,26 +315,18 @@ std::vector<FileMetadata> parse_files(const Adapter& adapter, const std::vector<
     return out;
 }
 
-IngestStats ingest_paths(store::Database& db, const Adapter& adapter, const std::vector<fs::path>& roots,
-                         const IngestOptions& options) {
-    IngestStats stats;
-    const auto files = discover_files(roots, stats.problems);
-    stats.files_found = files.size();
-    if (files.empty()) {
-        stats.problems.push_back({"(input)", "no .nc files found below the given paths"});
-        return stats;
-    }
-    const std::size_t before = stats.problems.size();
-    auto parsed = parse_files(adapter, files, options, stats.problems);
-    stats.files_invalid = stats.problems.size() - before;
+namespace {
 
+// Groups the parsed files into datasets and registers each in its own transaction.
+void register_all(store::Database& db, const Adapter& adapter, std::vector<FileMetadata> parsed,
+                  const IngestOptions& options, IngestStats& stats) {
     std::vector<Problem> inconsistent;
     auto datasets = group_into_datasets(std::move(parsed), adapter, inconsistent);
     stats.datasets_failed += inconsistent.size();
     stats.problems.insert(stats.problems.end(), inconsistent.begin(), inconsistent.end());
     if (!options.skip_invalid && !inconsistent.empty()) {
         stats.problems.push_back({"(input)", "inconsistent datasets found and --no-skip-invalid given: nothing registered"});
-        return stats;
+        return;
     }
 
     for (std::size_t i = 0; i < datasets.size(); ++i) {
@@ -351,6 +345,41 @@ IngestStats ingest_paths(store::Database& db, const Adapter& adapter, const std:
         }
         if (options.on_progress) options.on_progress(i + 1, datasets.size(), "registering");
     }
+}
+
+}  // namespace
+
+IngestStats ingest_paths(store::Database& db, const Adapter& adapter, const std::vector<fs::path>& roots,
+                         const IngestOptions& options) {
+    IngestStats stats;
+    const auto files = discover_files(roots, stats.problems);
+    stats.files_found = files.size();
+    if (files.empty()) {
+        stats.problems.push_back({"(input)", "no .nc files found below the given paths"});
+        return stats;
+    }
+    const std::size_t before = stats.problems.size();
+    auto parsed = parse_files(adapter, files, options, stats.problems);
+    stats.files_invalid = stats.problems.size() - before;
+
+    register_all(db, adapter, std::move(parsed), options, stats);
+    return stats;
+}
+
+IngestStats ingest_catalog(store::Database& db, const Adapter& adapter, const fs::path& csv,
+                           const std::map<std::string, std::string>& substitutions, const IngestOptions& options) {
+    IngestStats stats;
+    std::vector<FileMetadata> rows;
+    try {
+        rows = read_csv_catalog(csv, adapter, substitutions, stats.problems);
+    } catch (const CatalogError& e) {
+        stats.problems.push_back({csv.string(), e.what()});
+        return stats;
+    }
+    stats.files_found = rows.size() + stats.problems.size();
+    stats.files_invalid = stats.problems.size();
+    if (options.on_progress) options.on_progress(rows.size(), rows.size(), "reading");
+    register_all(db, adapter, std::move(rows), options, stats);
     return stats;
 }
 

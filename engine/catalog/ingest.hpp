@@ -6,6 +6,7 @@
 #include "store/database.hpp"
 
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,10 @@ struct IngestStats {
 // each bad file, folder or dataset becomes a problem and the good ones are registered.
 IngestStats ingest_paths(store::Database& db, const Adapter& adapter, const std::vector<std::filesystem::path>& roots,
                          const IngestOptions& options);
+
+// Registers the rows of a CSV catalog (csv_catalog.hpp) without opening any data file.
+IngestStats ingest_catalog(store::Database& db, const Adapter& adapter, const std::filesystem::path& csv,
+                           const std::map<std::string, std::string>& substitutions, const IngestOptions& options);
 
 // Parses files, in `jobs` processes when jobs > 1. Bad files become problems.
 std::vector<FileMetadata> parse_files(const Adapter& adapter, const std::vector<std::filesystem::path>& files,

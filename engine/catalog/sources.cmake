@@ -2,6 +2,7 @@
 set(REF_CATALOG_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/adapter.cpp
   ${CMAKE_CURRENT_LIST_DIR}/common.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/csv_catalog.cpp
   ${CMAKE_CURRENT_LIST_DIR}/cmip6.cpp
   ${CMAKE_CURRENT_LIST_DIR}/cmip7.cpp
   ${CMAKE_CURRENT_LIST_DIR}/discovery.cpp

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -101,6 +102,10 @@ po::options_description datasets_ingest_options() {
     desc.add_options()
         ("source-type", po::value<std::string>()->required(), "cmip6, cmip7, obs4mips, obs4ref, pmp-climatology or esmvaltool-reference")
         ("path", po::value<std::vector<std::string>>()->composing(), "files or folders to ingest (also as positional arguments)")
+        ("catalog", po::value<std::string>()->value_name("FILE.csv"),
+         "register the rows of an intake-esm/ESGF-style CSV catalog (one row per file, a path column) without opening files")
+        ("set", po::value<std::vector<std::string>>()->composing()->value_name("KEY=VALUE"),
+         "replace {KEY} in the catalog's paths (repeatable), e.g. --set data_dir=/archive")
         ("parser", po::value<std::string>()->default_value("complete"), "complete (open each file) or drs (path only; cmip6 and cmip7)")
         ("n-jobs", po::value<int>()->default_value(1), "parsing processes (-1: one per CPU)")
         ("no-skip-invalid", "fail the whole ingest when a dataset's files disagree, instead of leaving that dataset out");
@@ -115,7 +120,17 @@ po::positional_options_description datasets_ingest_positional() {
 
 int datasets_ingest(const CommandContext& ctx) {
     const auto type = source_type_of(ctx);
-    if (!ctx.options.count("path")) throw UsageError("give at least one file or folder to ingest");
+    const bool from_catalog = ctx.options.count("catalog") > 0;
+    if (!ctx.options.count("path") && !from_catalog) throw UsageError("give at least one file or folder to ingest, or --catalog FILE");
+    if (ctx.options.count("path") && from_catalog) throw UsageError("give either paths or --catalog, not both");
+    std::map<std::string, std::string> substitutions;
+    if (ctx.options.count("set")) {
+        for (const auto& item : ctx.options["set"].as<std::vector<std::string>>()) {
+            const auto eq = item.find('=');
+            if (eq == std::string::npos || eq == 0) throw UsageError("--set takes KEY=VALUE, not '" + item + "'");
+            substitutions[item.substr(0, eq)] = item.substr(eq + 1);
+        }
+    }
     const std::string parser_text = ctx.options["parser"].as<std::string>();
     if (parser_text != "complete" && parser_text != "drs") throw UsageError("--parser must be 'complete' or 'drs'");
     int jobs = ctx.options["n-jobs"].as<int>();
@@ -132,10 +147,15 @@ int datasets_ingest(const CommandContext& ctx) {
     Progress progress;
     options.on_progress = [&](std::size_t done, std::size_t total, const std::string& stage) { progress.update(done, total, stage); };
 
-    std::vector<fs::path> roots;
-    for (const auto& p : ctx.options["path"].as<std::vector<std::string>>()) roots.push_back(fs::absolute(p));
     auto db = open_store(load_config(ctx));
-    const catalog::IngestStats stats = catalog::ingest_paths(*db, *adapter, roots, options);
+    catalog::IngestStats stats;
+    if (from_catalog) {
+        stats = catalog::ingest_catalog(*db, *adapter, ctx.options["catalog"].as<std::string>(), substitutions, options);
+    } else {
+        std::vector<fs::path> roots;
+        for (const auto& p : ctx.options["path"].as<std::vector<std::string>>()) roots.push_back(fs::absolute(p));
+        stats = catalog::ingest_paths(*db, *adapter, roots, options);
+    }
     progress.finish();
 
     for (const auto& w : stats.warnings) spdlog::warn("{}", w);

@@ -237,3 +237,53 @@ TEST_CASE("every source type of the generated tree registers on both backends", 
         }
     });
 }
+
+TEST_CASE("a CSV catalog registers the same datasets as the files it lists", "[ingest][catalog]") {
+    test::TempDir data;
+    const auto tree = datagen::generate_default_tree(data.path());
+    test::ScratchDatabase from_files(store::Dialect::Sqlite);
+    REQUIRE(ref_engine(from_files, "datasets ingest --source-type cmip6 " + (tree.root / "CMIP6").string()).exit_code == 0);
+
+    // The listing with one row per file is a catalog in the intake-esm shape; make its paths relative to {data_dir}.
+    auto exported = ref_engine(from_files, "datasets list --source-type cmip6 --include-files --format csv --limit 100000");
+    REQUIRE(exported.exit_code == 0);
+    std::string csv = exported.out;
+    for (auto at = csv.find(tree.root.string()); at != std::string::npos; at = csv.find(tree.root.string(), at))
+        csv.replace(at, tree.root.string().size(), "{data_dir}");
+    const fs::path catalog = data.path() / "catalog.csv";
+    std::ofstream(catalog) << csv;
+
+    test::for_each_backend([&](test::ScratchDatabase& db) {
+        const auto r = ref_engine(db, "datasets ingest --source-type cmip6 --catalog " + catalog.string() +
+                                          " --set data_dir=" + tree.root.string());
+        INFO(r.out << r.err);
+        REQUIRE(r.exit_code == 0);
+        const std::string files = "--source-type cmip6 --include-files --column instance_id --column path --column start_time --column end_time";
+        CHECK(list(db, files) == list(from_files, files));
+        CHECK(comparable(list(db, "--source-type cmip6")) == comparable(list(from_files, "--source-type cmip6")));
+    });
+}
+
+TEST_CASE("a bad catalog row is reported by line and a catalog without its columns is refused", "[ingest][catalog]") {
+    test::TempDir data;
+    const fs::path good = data.path() / "good.csv";
+    std::ofstream(good) << "path,activity_id,institution_id,source_id,experiment_id,member_id,table_id,variable_id,grid_label,version,variant_label,start_time,end_time\n"
+                        << "/archive/a/tas_1.nc,CMIP,INST,MODEL,historical,r1i1p1f1,Amon,tas,gn,v20200101,r1i1p1f1,2000-01-16 12:00:00,2000-12-16 12:00:00\n"
+                        << "/archive/a/tas_2.nc,CMIP,INST,MODEL,historical,r1i1p1f1,Amon,tas,gn,v20200101,r1i1p1f1\n"
+                        << "relative/tas_3.nc,CMIP,INST,MODEL,historical,r1i1p1f1,Amon,tas,gn,v20200101,r1i1p1f1,,\n"
+                        << "/archive/b/pr_1.nc,CMIP,INST,MODEL,historical,r1i1p1f1,Amon,pr,gn,v20200101,r1i1p1f1,2000-01-16 12:00:00,\"2000-12-16 12:00:00\"\n";
+    const fs::path missing = data.path() / "missing.csv";
+    std::ofstream(missing) << "file,source_id\n/archive/x.nc,MODEL\n";
+    test::for_each_backend([&](test::ScratchDatabase& db) {
+        const auto r = ref_engine(db, "datasets ingest --source-type cmip6 --catalog " + good.string());
+        CHECK(r.exit_code == 1);
+        CHECK_THAT(r.out, Catch::Contains("good.csv:3: expected 13 fields, found 11"));
+        CHECK_THAT(r.out, Catch::Contains("good.csv:4: path 'relative/tas_3.nc' is not absolute"));
+        CHECK_THAT(r.out, Catch::Contains("2 created"));
+        CHECK(list(db, "--source-type cmip6").size() == 2);
+
+        const auto refused = ref_engine(db, "datasets ingest --source-type cmip6 --catalog " + missing.string());
+        CHECK(refused.exit_code == 1);
+        CHECK_THAT(refused.out, Catch::Contains("lacks the column(s) path, activity_id"));
+    });
+}

@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <fstream>
+#include <iterator>
+#include <limits>
+#include <utility>
 #include <set>
 
 namespace ref::catalog {
@@ -85,6 +88,15 @@ store::Value typed(const std::string& column, const std::string& text) {
 std::vector<FileMetadata> read_csv_catalog(const fs::path& csv, const Adapter& adapter,
                                            const std::map<std::string, std::string>& substitutions,
                                            std::vector<Problem>& problems) {
+    std::vector<FileMetadata> all;
+    for_each_csv_chunk(csv, adapter, substitutions, std::numeric_limits<std::size_t>::max(), problems,
+                       [&](std::vector<FileMetadata> rows) { std::move(rows.begin(), rows.end(), std::back_inserter(all)); });
+    return all;
+}
+
+void for_each_csv_chunk(const fs::path& csv, const Adapter& adapter, const std::map<std::string, std::string>& substitutions,
+                        std::size_t chunk_size, std::vector<Problem>& problems,
+                        const std::function<void(std::vector<FileMetadata>)>& consume) {
     std::ifstream in(csv);
     if (!in) throw CatalogError("cannot read catalog " + csv.string());
     std::vector<std::string> header;
@@ -154,11 +166,12 @@ std::vector<FileMetadata> read_csv_catalog(const fs::path& csv, const Adapter& a
             record.finalised = true;
             detail::finish_record(record, type, calendar);
             out.push_back(std::move(record));
+            if (out.size() >= chunk_size) consume(std::exchange(out, {}));
         } catch (const std::exception& e) {
             problems.push_back({where, e.what()});
         }
     }
-    return out;
+    if (!out.empty()) consume(std::move(out));
 }
 
 }  // namespace ref::catalog

@@ -6,6 +6,7 @@
 #include "catalog/adapter.hpp"
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -18,6 +19,11 @@ namespace ref::catalog {
 std::vector<FileMetadata> read_csv_catalog(const std::filesystem::path& csv, const Adapter& adapter,
                                            const std::map<std::string, std::string>& substitutions,
                                            std::vector<Problem>& problems);
+
+// The same, handed over `chunk_size` rows at a time, so memory stays flat in the catalog's size.
+void for_each_csv_chunk(const std::filesystem::path& csv, const Adapter& adapter,
+                        const std::map<std::string, std::string>& substitutions, std::size_t chunk_size,
+                        std::vector<Problem>& problems, const std::function<void(std::vector<FileMetadata>)>& consume);
 
 struct CatalogError : std::runtime_error {
     using std::runtime_error::runtime_error;

@@ -12,6 +12,7 @@
 #include <cmath>
 #include <ctime>
 #include <map>
+#include <set>
 
 namespace ref::catalog {
 
@@ -319,7 +320,7 @@ namespace {
 
 // Groups the parsed files into datasets and registers each in its own transaction.
 void register_all(store::Database& db, const Adapter& adapter, std::vector<FileMetadata> parsed,
-                  const IngestOptions& options, IngestStats& stats) {
+                  const IngestOptions& options, IngestStats& stats, std::set<std::string>& created_this_run) {
     std::vector<Problem> inconsistent;
     auto datasets = group_into_datasets(std::move(parsed), adapter, inconsistent);
     stats.datasets_failed += inconsistent.size();
@@ -332,9 +333,13 @@ void register_all(store::Database& db, const Adapter& adapter, std::vector<FileM
     for (std::size_t i = 0; i < datasets.size(); ++i) {
         try {
             const Registration r = register_dataset(db, adapter, datasets[i]);
-            (r.dataset == Change::Created ? stats.datasets_created
-             : r.dataset == Change::Updated ? stats.datasets_updated
-                                            : stats.datasets_unchanged)++;
+            // A dataset met again in a later chunk of the same run was created by it.
+            if (r.dataset == Change::Created) {
+                created_this_run.insert(datasets[i].instance_id);
+                ++stats.datasets_created;
+            } else if (!created_this_run.count(datasets[i].instance_id)) {
+                (r.dataset == Change::Updated ? stats.datasets_updated : stats.datasets_unchanged)++;
+            }
             stats.files_added += r.files_added;
             stats.files_updated += r.files_updated;
             stats.files_unchanged += r.files_unchanged;
@@ -343,7 +348,6 @@ void register_all(store::Database& db, const Adapter& adapter, std::vector<FileM
             ++stats.datasets_failed;
             stats.problems.push_back({datasets[i].instance_id, std::string("not registered: ") + e.what()});
         }
-        if (options.on_progress) options.on_progress(i + 1, datasets.size(), "registering");
     }
 }
 
@@ -358,28 +362,45 @@ IngestStats ingest_paths(store::Database& db, const Adapter& adapter, const std:
         stats.problems.push_back({"(input)", "no .nc files found below the given paths"});
         return stats;
     }
-    const std::size_t before = stats.problems.size();
-    auto parsed = parse_files(adapter, files, options, stats.problems);
-    stats.files_invalid = stats.problems.size() - before;
-
-    register_all(db, adapter, std::move(parsed), options, stats);
+    // Memory stays flat: parse and register in chunks that end at a folder boundary, so the
+    // files of one dataset (one version folder) are always in one chunk.
+    std::set<std::string> created;
+    std::size_t start = 0;
+    while (start < files.size()) {
+        std::size_t end = std::min(files.size(), start + options.chunk_size);
+        while (end < files.size() && files[end].parent_path() == files[end - 1].parent_path()) ++end;
+        const std::vector<fs::path> chunk(files.begin() + static_cast<long>(start), files.begin() + static_cast<long>(end));
+        IngestOptions chunk_options = options;
+        if (options.on_progress)
+            chunk_options.on_progress = [&](std::size_t done, std::size_t, const std::string& stage) {
+                options.on_progress(start + done, files.size(), stage);
+            };
+        const std::size_t before = stats.problems.size();
+        auto parsed = parse_files(adapter, chunk, chunk_options, stats.problems);
+        stats.files_invalid += stats.problems.size() - before;
+        register_all(db, adapter, std::move(parsed), options, stats, created);
+        start = end;
+    }
     return stats;
 }
 
 IngestStats ingest_catalog(store::Database& db, const Adapter& adapter, const fs::path& csv,
                            const std::map<std::string, std::string>& substitutions, const IngestOptions& options) {
     IngestStats stats;
-    std::vector<FileMetadata> rows;
+    std::set<std::string> created;
+    std::size_t rows_seen = 0;
     try {
-        rows = read_csv_catalog(csv, adapter, substitutions, stats.problems);
+        for_each_csv_chunk(csv, adapter, substitutions, options.chunk_size, stats.problems,
+                           [&](std::vector<FileMetadata> rows) {
+                               rows_seen += rows.size();
+                               register_all(db, adapter, std::move(rows), options, stats, created);
+                               if (options.on_progress) options.on_progress(rows_seen, 0, "registering");
+                           });
     } catch (const CatalogError& e) {
         stats.problems.push_back({csv.string(), e.what()});
-        return stats;
     }
-    stats.files_found = rows.size() + stats.problems.size();
     stats.files_invalid = stats.problems.size();
-    if (options.on_progress) options.on_progress(rows.size(), rows.size(), "reading");
-    register_all(db, adapter, std::move(rows), options, stats);
+    stats.files_found = rows_seen + stats.files_invalid;
     return stats;
 }
 

@@ -16,6 +16,7 @@ struct IngestOptions {
     Parser parser = Parser::Complete;
     int jobs = 1;              // parsing processes; netCDF/HDF5 are not thread-safe
     bool skip_invalid = true;  // leave out inconsistent datasets instead of failing them all
+    std::size_t chunk_size = 5000;  // files parsed and registered at a time: bounds memory
     // Called as files are parsed and datasets registered (done, total, what).
     std::function<void(std::size_t done, std::size_t total, const std::string& stage)> on_progress;
 };

@@ -62,10 +62,13 @@ public:
     ~Progress() { finish(); }
     void update(std::size_t done, std::size_t total, const std::string& stage) {
         const auto now = std::chrono::steady_clock::now();
-        const bool last = done == total;
+        const bool last = total > 0 && done == total;
         if (!last && now - shown_ < (terminal_ ? std::chrono::milliseconds(100) : std::chrono::seconds(5))) return;
         shown_ = now;
-        if (terminal_) {
+        if (total == 0) {  // no known end: just the count
+            if (terminal_) std::fprintf(stderr, "\r%-11s %zu", stage.c_str(), done), open_line_ = true;
+            else spdlog::info("{}: {}", stage, done);
+        } else if (terminal_) {
             const int width = 30;
             const int filled = total ? static_cast<int>(width * done / total) : width;
             std::fprintf(stderr, "\r%-11s [%s%s] %zu/%zu", stage.c_str(), std::string(static_cast<std::size_t>(filled), '#').c_str(),
@@ -108,6 +111,8 @@ po::options_description datasets_ingest_options() {
          "replace {KEY} in the catalog's paths (repeatable), e.g. --set data_dir=/archive")
         ("parser", po::value<std::string>()->default_value("complete"), "complete (open each file) or drs (path only; cmip6 and cmip7)")
         ("n-jobs", po::value<int>()->default_value(1), "parsing processes (-1: one per CPU)")
+        ("chunk-size", po::value<std::size_t>()->default_value(5000),
+         "files parsed and registered at a time (bounds memory; a folder is never split)")
         ("no-skip-invalid", "fail the whole ingest when a dataset's files disagree, instead of leaving that dataset out");
     return desc;
 }
@@ -143,6 +148,8 @@ int datasets_ingest(const CommandContext& ctx) {
     if (options.parser == catalog::Parser::Drs && !adapter->supports_drs())
         throw UsageError("the drs parser is only for cmip6 and cmip7");
     options.jobs = jobs;
+    options.chunk_size = ctx.options["chunk-size"].as<std::size_t>();
+    if (options.chunk_size < 1) throw UsageError("--chunk-size must be at least 1");
     options.skip_invalid = !ctx.options.count("no-skip-invalid");
     Progress progress;
     options.on_progress = [&](std::size_t done, std::size_t total, const std::string& stage) { progress.update(done, total, stage); };

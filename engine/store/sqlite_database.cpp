@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <filesystem>
+#include <unordered_map>
 
 namespace ref::store {
 
@@ -31,7 +32,10 @@ public:
         // With WAL, NORMAL stays consistent after a crash and spares an fsync per commit.
         execute_script("PRAGMA synchronous = NORMAL");
     }
-    ~SqliteDatabase() override { sqlite3_close_v2(db_); }
+    ~SqliteDatabase() override {
+        for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+        sqlite3_close_v2(db_);
+    }
 
     Dialect dialect() const override { return Dialect::Sqlite; }
 
@@ -88,7 +92,15 @@ private:
     class Statement {
     public:
         Statement(SqliteDatabase& db, const std::string& sql, const std::vector<Value>& params) : db_(db) {
-            if (sqlite3_prepare_v2(db.db_, sql.c_str(), static_cast<int>(sql.size()), &stmt_, nullptr) != SQLITE_OK) db.fail(sql);
+            // Statements are prepared once per connection and reused: ingest runs the same few thousands of times.
+            auto cached = db.cache_.find(sql);
+            if (cached != db.cache_.end()) {
+                stmt_ = cached->second;
+            } else {
+                if (sqlite3_prepare_v2(db.db_, sql.c_str(), static_cast<int>(sql.size()), &stmt_, nullptr) != SQLITE_OK)
+                    db.fail(sql);
+                db.cache_.emplace(sql, stmt_);
+            }
             if (sqlite3_bind_parameter_count(stmt_) != static_cast<int>(params.size()))
                 throw DatabaseError("statement expects " + std::to_string(sqlite3_bind_parameter_count(stmt_)) +
                                     " parameters, got " + std::to_string(params.size()) + ": " + sql);
@@ -106,7 +118,10 @@ private:
                 if (rc != SQLITE_OK) db.fail(sql);
             }
         }
-        ~Statement() { sqlite3_finalize(stmt_); }
+        ~Statement() {
+            sqlite3_reset(stmt_);
+            sqlite3_clear_bindings(stmt_);
+        }
         Statement(const Statement&) = delete;
         Statement& operator=(const Statement&) = delete;
         sqlite3_stmt* get() const { return stmt_; }
@@ -122,6 +137,7 @@ private:
 
     std::string path_;
     sqlite3* db_ = nullptr;
+    std::unordered_map<std::string, sqlite3_stmt*> cache_;
 };
 
 }  // namespace

@@ -243,7 +243,10 @@ void register_files(store::Database& db, int64_t dataset_id, const DatasetFiles&
 
 }  // namespace
 
-Registration register_dataset(store::Database& db, const Adapter& adapter, const DatasetFiles& dataset) {
+namespace {
+
+// The work of register_dataset, inside a transaction or savepoint the caller holds.
+Registration register_within(store::Database& db, const Adapter& adapter, const DatasetFiles& dataset) {
     if (dataset.files.empty()) throw std::runtime_error("a dataset needs at least one file");
     const FileMetadata& first = dataset.files.front();
     for (const auto& f : dataset.files)
@@ -251,7 +254,6 @@ Registration register_dataset(store::Database& db, const Adapter& adapter, const
             throw std::runtime_error("the files of " + dataset.instance_id + " disagree on dataset-level metadata");
 
     Registration out;
-    store::Transaction tx(db);
     auto existing = find_dataset(db, dataset.instance_id);
     if (existing && existing->type != adapter.dataset_type())
         throw std::runtime_error("slug " + dataset.instance_id + " is already registered as a " + existing->type + " dataset");
@@ -301,6 +303,14 @@ Registration register_dataset(store::Database& db, const Adapter& adapter, const
         const bool files_changed = out.files_added + out.files_updated > 0;
         out.dataset = (!sets.empty() || finalise || files_changed) ? Change::Updated : Change::Unchanged;
     }
+    return out;
+}
+
+}  // namespace
+
+Registration register_dataset(store::Database& db, const Adapter& adapter, const DatasetFiles& dataset) {
+    store::Transaction tx(db);
+    Registration out = register_within(db, adapter, dataset);
     tx.commit();
     return out;
 }
@@ -330,24 +340,41 @@ void register_all(store::Database& db, const Adapter& adapter, std::vector<FileM
         return;
     }
 
-    for (std::size_t i = 0; i < datasets.size(); ++i) {
-        try {
-            const Registration r = register_dataset(db, adapter, datasets[i]);
-            // A dataset met again in a later chunk of the same run was created by it.
-            if (r.dataset == Change::Created) {
-                created_this_run.insert(datasets[i].instance_id);
-                ++stats.datasets_created;
-            } else if (!created_this_run.count(datasets[i].instance_id)) {
-                (r.dataset == Change::Updated ? stats.datasets_updated : stats.datasets_unchanged)++;
+    // One transaction per chunk, one savepoint per dataset: a dataset's rows still land
+    // together or not at all, without paying a commit for every dataset.
+    std::vector<std::pair<std::string, Registration>> done;
+    try {
+        store::Transaction tx(db);
+        for (const auto& dataset : datasets) {
+            db.execute_script("SAVEPOINT ref_dataset");
+            try {
+                done.emplace_back(dataset.instance_id, register_within(db, adapter, dataset));
+                db.execute_script("RELEASE SAVEPOINT ref_dataset");
+            } catch (const std::exception& e) {
+                db.execute_script("ROLLBACK TO SAVEPOINT ref_dataset");
+                db.execute_script("RELEASE SAVEPOINT ref_dataset");
+                ++stats.datasets_failed;
+                stats.problems.push_back({dataset.instance_id, std::string("not registered: ") + e.what()});
             }
-            stats.files_added += r.files_added;
-            stats.files_updated += r.files_updated;
-            stats.files_unchanged += r.files_unchanged;
-            stats.warnings.insert(stats.warnings.end(), r.warnings.begin(), r.warnings.end());
-        } catch (const std::exception& e) {
-            ++stats.datasets_failed;
-            stats.problems.push_back({datasets[i].instance_id, std::string("not registered: ") + e.what()});
         }
+        tx.commit();
+    } catch (const std::exception& e) {  // the database went away: nothing of this chunk was kept
+        stats.datasets_failed += done.size();
+        stats.problems.push_back({"(database)", std::to_string(done.size()) + " dataset(s) not registered: " + e.what()});
+        return;
+    }
+    for (const auto& [instance_id, r] : done) {
+        // A dataset met again in a later chunk of the same run was created by it.
+        if (r.dataset == Change::Created) {
+            created_this_run.insert(instance_id);
+            ++stats.datasets_created;
+        } else if (!created_this_run.count(instance_id)) {
+            (r.dataset == Change::Updated ? stats.datasets_updated : stats.datasets_unchanged)++;
+        }
+        stats.files_added += r.files_added;
+        stats.files_updated += r.files_updated;
+        stats.files_unchanged += r.files_unchanged;
+        stats.warnings.insert(stats.warnings.end(), r.warnings.begin(), r.warnings.end());
     }
 }
 

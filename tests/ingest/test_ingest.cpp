@@ -300,3 +300,20 @@ TEST_CASE("ingesting in small chunks gives the same catalog and counts each data
     CHECK(a.out == b.out);  // the same summary: a dataset is created once, not "created, then updated"
     CHECK(comparable(list(whole, "--source-type cmip6")) == comparable(list(chunked, "--source-type cmip6")));
 }
+
+TEST_CASE("a dataset that cannot be registered is rolled back alone", "[ingest]") {
+    test::TempDir data;
+    const auto tree = datagen::generate_default_tree(data.path());
+    test::for_each_backend([&](test::ScratchDatabase& db) {
+        const std::string obs = tree.directory_of("obs4MIPs").string();
+        REQUIRE(ref_engine(db, "datasets ingest --source-type obs4mips " + obs).exit_code == 0);
+        // As a PMP climatology the obs4MIPs file gets the same slug, already taken by another type.
+        const auto r = ref_engine(db, "datasets ingest --source-type pmp-climatology " + obs + " " +
+                                          tree.directory_of("PMPClimatology").string());
+        CHECK(r.exit_code == 1);
+        CHECK_THAT(r.out, Catch::Contains("1 created, 0 updated, 0 unchanged, 1 failed"));
+        CHECK_THAT(r.out, Catch::Contains("is already registered as a obs4MIPs dataset"));
+        CHECK(list(db, "--source-type pmp-climatology").size() == 1);
+        CHECK(list(db, "--source-type obs4mips").size() == 1);
+    });
+}

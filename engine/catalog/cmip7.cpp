@@ -39,15 +39,7 @@ FileMetadata parse_complete(const std::filesystem::path& file, const TypeInfo& t
     const std::string variable = std::get<std::string>(f["variable_id"]);
     for (const char* name : {"standard_name", "long_name", "units"}) f[name] = text_value(header.attribute(variable, name));
 
-    const auto time = header.time();
-    record.start_time = time.start;
-    record.end_time = time.end;
-    f["time_units"] = text_value(time.units);
-    f["calendar"] = text_value(time.calendar);
-
-    record.version = version_from_path(std::filesystem::path(record.path).parent_path());
-    record.finalised = true;
-    finish_record(record, type, time.calendar.value_or("standard"));
+    finish_cmip_complete(record, header, type);
     return record;
 }
 

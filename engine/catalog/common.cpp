@@ -261,4 +261,15 @@ void finish_record(FileMetadata& record, const TypeInfo& type, const std::string
     record.facets["instance_id"] = record.instance_id;
 }
 
+void finish_cmip_complete(FileMetadata& record, const NetcdfHeader& header, const TypeInfo& type) {
+    const auto time = header.time();
+    record.start_time = time.start;
+    record.end_time = time.end;
+    record.facets["time_units"] = text_value(time.units);
+    record.facets["calendar"] = text_value(time.calendar);
+    record.version = version_from_path(std::filesystem::path(record.path).parent_path());
+    record.finalised = true;
+    finish_record(record, type, time.calendar.value_or("standard"));
+}
+
 }  // namespace ref::catalog::detail

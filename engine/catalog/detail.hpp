@@ -51,6 +51,11 @@ std::string build_instance_id(const TypeInfo& type, const Facets& facets, std::v
 // throws InvalidFile naming the missing identity components.
 void finish_record(FileMetadata& record, const TypeInfo& type, const std::string& calendar);
 
+class NetcdfHeader;
+// The end of a complete CMIP6/CMIP7 parse: time range, time_units and calendar, the version
+// from the path, and the instance id (finish_record).
+void finish_cmip_complete(FileMetadata& record, const NetcdfHeader& header, const TypeInfo& type);
+
 std::vector<std::string> split(std::string_view text, char separator);
 std::vector<std::string> components(const std::string& path);  // the non-empty parts between '/'
 // The two folders above "/<source_id>/" in a DRS directory (CMIP6 and CMIP7 drs parsers).

@@ -37,15 +37,6 @@ bool same_value(const Value& a, const Value& b) {
 
 Value optional_text(const std::optional<std::string>& text) { return text ? Value(*text) : Value(std::monostate{}); }
 
-std::string now_text() {
-    const std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", &tm);
-    return text;
-}
-
 // ---- parsed files across a process boundary (JSON lines) ----
 
 json value_to_json(const Value& v) {
@@ -298,7 +289,7 @@ Registration register_within(store::Database& db, const Adapter& adapter, const 
         const bool finalise = first.finalised && !existing->finalised;
         if (finalise || !sets.empty())
             db.execute("UPDATE dataset SET finalised = ?, updated_at = ? WHERE id = ?",
-                       {int64_t{(first.finalised || existing->finalised) ? 1 : 0}, now_text(), existing->id});
+                       {int64_t{(first.finalised || existing->finalised) ? 1 : 0}, store::utc_now_text(), existing->id});
         register_files(db, existing->id, dataset, out);
         const bool files_changed = out.files_added + out.files_updated > 0;
         out.dataset = (!sets.empty() || finalise || files_changed) ? Change::Updated : Change::Unchanged;

@@ -303,12 +303,7 @@ int set_retracted(const CommandContext& ctx, bool retract) {
         return 0;
     }
     if (retract) {
-        const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-        std::tm tm{};
-        gmtime_r(&now, &tm);
-        char text[32];
-        std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", &tm);
-        db->execute("UPDATE dataset SET retracted_at = ? WHERE slug = ?", {std::string(text), slug});
+        db->execute("UPDATE dataset SET retracted_at = ? WHERE slug = ?", {store::utc_now_text(), slug});
     } else {
         db->execute("UPDATE dataset SET retracted_at = NULL WHERE slug = ?", {slug});
     }

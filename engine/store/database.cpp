@@ -2,6 +2,8 @@
 
 #include "store/backends.hpp"
 
+#include <ctime>
+
 namespace ref::store {
 
 const char* dialect_name(Dialect dialect) { return dialect == Dialect::Sqlite ? "sqlite" : "postgresql"; }
@@ -59,6 +61,15 @@ DatabaseUrl parse_database_url(const std::string& url) {
     }
     throw DatabaseError("unsupported database URL '" + out.redacted() +
                         "' (expected sqlite:///FILE or postgresql://USER:PASSWORD@HOST:PORT/DB)");
+}
+
+std::string utc_now_text() {
+    const std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", &tm);
+    return text;
 }
 
 std::unique_ptr<Database> open_database(const DatabaseUrl& url) {

@@ -56,6 +56,9 @@ public:
     virtual void rollback() noexcept = 0;
 };
 
+// Now in UTC as "YYYY-MM-DD HH:MM:SS", the text form timestamps take in the database.
+std::string utc_now_text();
+
 // Opens (and for SQLite creates, with its folder) the database. Throws DatabaseError.
 std::unique_ptr<Database> open_database(const DatabaseUrl& url);
 

@@ -15,15 +15,6 @@ constexpr const char* kVersionTable =
 // Serialises concurrent migrators on PostgreSQL; SQLite's BEGIN IMMEDIATE already does.
 constexpr const char* kPostgresLock = "SELECT pg_advisory_xact_lock(7265660001)";
 
-std::string now_utc() {
-    const std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return text;
-}
-
 int current_version(Database& db) {
     const QueryResult r = db.query("SELECT MAX(version) FROM ref_schema_version");
     if (r.rows.empty() || std::holds_alternative<std::monostate>(r.rows[0][0])) return 0;
@@ -75,7 +66,7 @@ std::vector<int> migrate(Database& db, const std::function<void(const Migration&
             throw DatabaseError("migration " + std::to_string(m.version) + " (" + m.name + ") failed and was rolled back: " + e.what());
         }
         db.execute("INSERT INTO ref_schema_version (version, name, applied_at) VALUES (?, ?, ?)",
-                   {int64_t{m.version}, m.name, now_utc()});
+                   {int64_t{m.version}, m.name, utc_now_text()});
         tx.commit();
         applied.push_back(m.version);
     }

@@ -1,6 +1,8 @@
 #include "catalog/ingest.hpp"
 
 #include "catalog/csv_catalog.hpp"
+#include "catalog/detail.hpp"
+#include "util/fd_io.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -34,8 +36,6 @@ bool same_value(const Value& a, const Value& b) {
     if (auto x = number(a), y = number(b); x && y) return *x == *y;
     return a == b;
 }
-
-Value optional_text(const std::optional<std::string>& text) { return text ? Value(*text) : Value(std::monostate{}); }
 
 // ---- parsed files across a process boundary (JSON lines) ----
 
@@ -89,20 +89,6 @@ void parse_one(const Adapter& adapter, const fs::path& file, Parser parser, std:
     }
 }
 
-void write_all(int fd, const std::string& text) {
-    const char* p = text.data();
-    std::size_t left = text.size();
-    while (left > 0) {
-        const ssize_t n = ::write(fd, p, left);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return;
-        }
-        p += n;
-        left -= static_cast<std::size_t>(n);
-    }
-}
-
 // One process per job, each parsing every jobs-th file and streaming JSON lines back.
 std::vector<FileMetadata> parse_in_processes(const Adapter& adapter, const std::vector<fs::path>& files,
                                              const IngestOptions& options, std::vector<Problem>& problems) {
@@ -128,7 +114,7 @@ std::vector<FileMetadata> parse_in_processes(const Adapter& adapter, const std::
                 } catch (const std::exception& e) {
                     line = {{"problem", {{"path", files[i].string()}, {"reason", e.what()}}}};
                 }
-                write_all(fds[1], line.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
+                util::write_all(fds[1], line.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
             }
             ::_exit(0);
         }
@@ -202,8 +188,8 @@ void register_files(store::Database& db, int64_t dataset_id, const DatasetFiles&
         if (!fs::path(f.path).is_absolute()) throw std::runtime_error("file path is not absolute: " + f.path);
         seen[f.path] = true;
         const std::vector<std::pair<const char*, Value>> columns{
-            {"start_time", optional_text(f.start_time)}, {"end_time", optional_text(f.end_time)},
-            {"tracking_id", optional_text(f.tracking_id)}};
+            {"start_time", detail::text_value(f.start_time)}, {"end_time", detail::text_value(f.end_time)},
+            {"tracking_id", detail::text_value(f.tracking_id)}};
         auto it = stored.find(f.path);
         if (it == stored.end()) {
             db.execute("INSERT INTO dataset_file (dataset_id, path, start_time, end_time, tracking_id) VALUES (?, ?, ?, ?, ?)",

@@ -1,6 +1,7 @@
 // The child side of an isolated run: load one plugin, execute, report, exit.
 #include "execute/runner.hpp"
 #include "host/plugin_library.hpp"
+#include "util/fd_io.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -28,17 +29,7 @@ public:
     void send(const nlohmann::json& message) {
         const std::string line = message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
         std::lock_guard lock(mutex_);
-        const char* data = line.data();
-        std::size_t left = line.size();
-        while (left > 0) {
-            const ssize_t n = ::write(fd_, data, left);
-            if (n < 0) {
-                if (errno == EINTR) continue;
-                return;  // the parent is gone; nothing useful left to do
-            }
-            data += n;
-            left -= static_cast<std::size_t>(n);
-        }
+        util::write_all(fd_, line);  // if the parent is gone there is nothing useful left to do
     }
 
 private:

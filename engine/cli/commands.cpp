@@ -3,6 +3,8 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include "store/migrations.hpp"
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 namespace ref::cli {
@@ -45,6 +47,14 @@ config::Config load_config(const CommandContext& ctx) {
     spdlog::set_level(spdlog::level::from_str(config.log_level == "warning" ? "warn" : config.log_level));
     for (const auto& warning : config.warnings) spdlog::warn("{}", warning);
     return config;
+}
+
+std::string output_format(const CommandContext& ctx, const std::vector<std::string>& allowed) {
+    const std::string format = ctx.options["format"].as<std::string>();
+    if (std::find(allowed.begin(), allowed.end(), format) != allowed.end()) return format;
+    std::string choices;
+    for (const auto& a : allowed) choices += (choices.empty() ? "'" : ", '") + a + "'";
+    throw UsageError("--format must be one of " + choices + ", not '" + format + "'");
 }
 
 std::unique_ptr<store::Database> open_store(const config::Config& config) {

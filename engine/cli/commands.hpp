@@ -34,6 +34,9 @@ struct Command {
 
 const std::vector<Command>& all_commands();
 
+// The value of --format, which must be one of `allowed` (else a UsageError listing them).
+std::string output_format(const CommandContext& ctx, const std::vector<std::string>& allowed);
+
 // Log records go to standard error, "level: message".
 void setup_logging();
 

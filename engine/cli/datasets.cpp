@@ -193,8 +193,7 @@ po::options_description datasets_list_options() {
 
 int datasets_list(const CommandContext& ctx) {
     const auto adapter = catalog::make_adapter(source_type_of(ctx));
-    const std::string format = ctx.options["format"].as<std::string>();
-    if (format != "table" && format != "json" && format != "csv") throw UsageError("--format must be table, json or csv");
+    const std::string format = output_format(ctx, {"table", "json", "csv"});
     const bool files = ctx.options.count("include-files") > 0;
     const int limit = ctx.options["limit"].as<int>();
     if (limit < 1) throw UsageError("--limit must be at least 1");

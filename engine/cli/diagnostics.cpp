@@ -21,8 +21,7 @@ po::options_description diagnostics_list_options() {
 }
 
 int diagnostics_list(const CommandContext& ctx) {
-    const std::string format = ctx.options["format"].as<std::string>();
-    if (format != "table" && format != "json") throw UsageError("--format must be 'table' or 'json', not '" + format + "'");
+    const std::string format = output_format(ctx, {"table", "json"});
     std::vector<std::string> providers;
     if (ctx.options.count("provider")) providers = ctx.options["provider"].as<std::vector<std::string>>();
 

@@ -19,11 +19,6 @@ po::options_description format_options(const char* title) {
     return desc;
 }
 
-std::string format_of(const CommandContext& ctx) {
-    const std::string format = ctx.options["format"].as<std::string>();
-    if (format != "table" && format != "json") throw UsageError("--format must be 'table' or 'json', not '" + format + "'");
-    return format;
-}
 
 }  // namespace
 
@@ -37,7 +32,7 @@ po::options_description providers_setup_options() {
 }
 
 int providers_list(const CommandContext& ctx) {
-    const std::string format = format_of(ctx);
+    const std::string format = output_format(ctx, {"table", "json"});
     const auto registry = discover_plugins(load_config(ctx));
     Table table{{"provider", "name", "version", "diagnostics", "abi", "path"}, {}};
     for (const auto& p : registry.plugins()) {
@@ -51,7 +46,7 @@ int providers_list(const CommandContext& ctx) {
 }
 
 int providers_check(const CommandContext& ctx) {
-    const std::string format = format_of(ctx);
+    const std::string format = output_format(ctx, {"table", "json"});
     const auto registry = discover_plugins(load_config(ctx), /*use_cache=*/false);  // checking means loading
     Table table{{"path", "status", "detail"}, {}};
     for (const auto& p : registry.plugins())

@@ -99,8 +99,7 @@ void print_metric_values(const fs::path& bundle_path) {
 
 int run_execution(const CommandContext& ctx) {
     const std::string full_slug = ctx.options["diagnostic"].as<std::string>();
-    const std::string format = ctx.options["format"].as<std::string>();
-    if (format != "text" && format != "json") throw UsageError("--format must be 'text' or 'json'");
+    const std::string format = output_format(ctx, {"text", "json"});
     const auto slash = full_slug.find('/');
     if (slash == std::string::npos) throw UsageError("--diagnostic must be PROVIDER/SLUG, got '" + full_slug + "'");
 

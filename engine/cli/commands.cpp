@@ -19,6 +19,8 @@ const std::vector<Command>& all_commands() {
         {"providers setup", "prepare providers' environments and reference data", &providers_setup,
          &providers_setup_options},
         {"diagnostics list", "list the diagnostics the providers declare", &diagnostics_list, &diagnostics_list_options},
+        {"solve", "work out which executions the data needs, create and run them (--dry-run: only show them)", &solve,
+         &solve_options},
         {"run", "run one execution of a diagnostic in an isolated child process", &run_execution, &run_options},
         {"db migrate", "create or upgrade the database schema", &db_migrate, &db_options},
         {"config list", "print the effective configuration", &config_list, &config_list_options},

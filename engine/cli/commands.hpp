@@ -70,6 +70,7 @@ int providers_check(const CommandContext& ctx);
 int providers_setup(const CommandContext& ctx);
 int diagnostics_list(const CommandContext& ctx);
 int run_execution(const CommandContext& ctx);
+int solve(const CommandContext& ctx);
 int db_migrate(const CommandContext& ctx);
 int db_status(const CommandContext& ctx);
 boost::program_options::options_description db_options();
@@ -78,5 +79,6 @@ boost::program_options::options_description providers_check_options();
 boost::program_options::options_description providers_setup_options();
 boost::program_options::options_description diagnostics_list_options();
 boost::program_options::options_description run_options();
+boost::program_options::options_description solve_options();
 
 }  // namespace ref::cli

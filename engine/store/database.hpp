@@ -3,9 +3,12 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -41,12 +44,25 @@ struct DatabaseUrl {
 // postgresql://user:pass@host:port/db (also postgres://, and libpq's ?host=/socket form).
 DatabaseUrl parse_database_url(const std::string& url);
 
+// One row of a streamed query, every value in its text form (numbers too); nullopt is NULL.
+// Views are valid only during the callback.
+class TextRow {
+public:
+    virtual ~TextRow() = default;
+    virtual std::size_t size() const = 0;
+    virtual std::optional<std::string_view> text(std::size_t column) const = 0;
+};
+
 class Database {
 public:
     virtual ~Database() = default;
     virtual Dialect dialect() const = 0;
     // Runs one statement with `?` placeholders; returns its rows (none for statements without).
     virtual QueryResult query(const std::string& sql, const std::vector<Value>& params = {}) = 0;
+    // Runs one query and hands each row to `on_row` as it arrives, without holding the
+    // whole result: for reading catalogs of millions of rows.
+    virtual void for_each_row(const std::string& sql, const std::vector<Value>& params,
+                              const std::function<void(const TextRow&)>& on_row) = 0;
     // Runs one statement; returns the number of rows it changed.
     virtual int64_t execute(const std::string& sql, const std::vector<Value>& params = {}) = 0;
     // Runs several statements separated by `;` with no parameters.

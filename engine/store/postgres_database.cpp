@@ -71,6 +71,44 @@ public:
         return out;
     }
 
+    void for_each_row(const std::string& sql, const std::vector<Value>& params,
+                      const std::function<void(const TextRow&)>& on_row) override {
+        std::vector<std::string> texts;
+        std::vector<const char*> pointers;
+        bind_texts(params, texts, pointers);
+        const std::string numbered = numbered_placeholders(sql);
+        if (!PQsendQueryParams(conn_, numbered.c_str(), static_cast<int>(params.size()), nullptr, pointers.data(), nullptr,
+                               nullptr, 0))
+            check(nullptr, sql);
+        // Single-row mode: libpq hands rows over one at a time instead of buffering them all.
+        PQsetSingleRowMode(conn_);
+        ResultRow row;
+        std::string failure;
+        for (;;) {
+            Result result(PQgetResult(conn_));
+            if (!result.get()) break;
+            const auto status = PQresultStatus(result.get());
+            if (status == PGRES_SINGLE_TUPLE) {
+                if (!failure.empty()) continue;  // drain the rest after a callback failed
+                row.result = result.get();
+                try {
+                    on_row(row);
+                } catch (...) {
+                    // Let libpq finish the query so the connection stays usable, then rethrow.
+                    while (PGresult* rest = PQgetResult(conn_)) PQclear(rest);
+                    throw;
+                }
+            } else if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+                try {
+                    check(result.get(), sql);
+                } catch (const DatabaseError& e) {
+                    failure = e.what();
+                }
+            }
+        }
+        if (!failure.empty()) throw DatabaseError(failure);
+    }
+
     int64_t execute(const std::string& sql, const std::vector<Value>& params) override {
         Result result = run(sql, params);
         const char* count = PQcmdTuples(result.get());
@@ -97,9 +135,20 @@ private:
         PGresult* r_;
     };
 
-    Result run(const std::string& sql, const std::vector<Value>& params) {
-        std::vector<std::string> texts(params.size());
-        std::vector<const char*> pointers(params.size(), nullptr);
+    struct ResultRow final : TextRow {
+        PGresult* result = nullptr;
+        std::size_t size() const override { return static_cast<std::size_t>(PQnfields(result)); }
+        std::optional<std::string_view> text(std::size_t column) const override {
+            const int c = static_cast<int>(column);
+            if (PQgetisnull(result, 0, c)) return std::nullopt;
+            return std::string_view(PQgetvalue(result, 0, c), static_cast<std::size_t>(PQgetlength(result, 0, c)));
+        }
+    };
+
+    static void bind_texts(const std::vector<Value>& params, std::vector<std::string>& texts,
+                           std::vector<const char*>& pointers) {
+        texts.assign(params.size(), std::string());
+        pointers.assign(params.size(), nullptr);
         for (std::size_t i = 0; i < params.size(); ++i) {
             const Value& v = params[i];
             if (std::holds_alternative<std::monostate>(v)) continue;
@@ -111,6 +160,12 @@ private:
             } else texts[i] = std::get<std::string>(v);
             pointers[i] = texts[i].c_str();
         }
+    }
+
+    Result run(const std::string& sql, const std::vector<Value>& params) {
+        std::vector<std::string> texts;
+        std::vector<const char*> pointers;
+        bind_texts(params, texts, pointers);
         const std::string numbered = numbered_placeholders(sql);
         Result result(PQexecParams(conn_, numbered.c_str(), static_cast<int>(params.size()), nullptr, pointers.data(),
                                    nullptr, nullptr, 0));

@@ -3,6 +3,7 @@
 
 #include <sqlite3.h>
 
+#include <charconv>
 #include <filesystem>
 #include <unordered_map>
 
@@ -65,6 +66,18 @@ public:
         return result;
     }
 
+    void for_each_row(const std::string& sql, const std::vector<Value>& params,
+                      const std::function<void(const TextRow&)>& on_row) override {
+        Statement statement(*this, sql, params);
+        StatementRow row(statement.get());
+        for (;;) {
+            const int rc = sqlite3_step(statement.get());
+            if (rc == SQLITE_DONE) break;
+            if (rc != SQLITE_ROW) fail(sql);
+            on_row(row);
+        }
+    }
+
     int64_t execute(const std::string& sql, const std::vector<Value>& params) override {
         Statement statement(*this, sql, params);
         int rc;
@@ -89,6 +102,32 @@ public:
     void rollback() noexcept override { sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr); }
 
 private:
+    class StatementRow final : public TextRow {
+    public:
+        explicit StatementRow(sqlite3_stmt* stmt) : stmt_(stmt), columns_(static_cast<std::size_t>(sqlite3_column_count(stmt))) {}
+        std::size_t size() const override { return columns_; }
+        std::optional<std::string_view> text(std::size_t column) const override {
+            const int c = static_cast<int>(column);
+            switch (sqlite3_column_type(stmt_, c)) {
+                case SQLITE_NULL: return std::nullopt;
+                case SQLITE_FLOAT: {
+                    // Shortest round-trip form, as PostgreSQL prints a double.
+                    const auto [end, ec] = std::to_chars(buffer_, buffer_ + sizeof buffer_, sqlite3_column_double(stmt_, c));
+                    return std::string_view(buffer_, ec == std::errc() ? static_cast<std::size_t>(end - buffer_) : 0);
+                }
+                default: {
+                    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, c));
+                    return std::string_view(p ? p : "", static_cast<std::size_t>(sqlite3_column_bytes(stmt_, c)));
+                }
+            }
+        }
+
+    private:
+        sqlite3_stmt* stmt_;
+        std::size_t columns_;
+        mutable char buffer_[64];
+    };
+
     class Statement {
     public:
         Statement(SqliteDatabase& db, const std::string& sql, const std::vector<Value>& params) : db_(db) {

@@ -1,0 +1,327 @@
+#include "executions/solve.hpp"
+
+#include "solver/identity.hpp"
+#include "util/digest.hpp"
+
+#include <algorithm>
+#include <ctime>
+#include <set>
+#include <unordered_map>
+
+namespace ref::executions {
+
+using nlohmann::json;
+using store::Value;
+
+std::string to_string(RunReason reason) {
+    switch (reason) {
+        case RunReason::NewGroup: return "new group";
+        case RunReason::NoExecution: return "never run";
+        case RunReason::NewData: return "new data";
+        case RunReason::Dirty: return "dirty";
+        case RunReason::RerunFailed: return "rerun failed";
+        case RunReason::Stale: return "stale";
+    }
+    return "?";
+}
+
+namespace {
+
+std::string utc_text(std::chrono::system_clock::time_point t) {
+    const std::time_t seconds = std::chrono::system_clock::to_time_t(t);
+    std::tm tm{};
+    gmtime_r(&seconds, &tm);
+    char buffer[32];
+    std::strftime(buffer, sizeof buffer, "%Y-%m-%d %H:%M:%S", &tm);
+    return buffer;
+}
+
+std::optional<int64_t> integer(const Value& v) {
+    if (const auto* n = std::get_if<int64_t>(&v)) return *n;
+    if (const auto* s = std::get_if<std::string>(&v)) return *s == "t" || *s == "1" ? 1 : 0;
+    return std::nullopt;
+}
+std::string text(const Value& v) {
+    if (const auto* s = std::get_if<std::string>(&v)) return *s;
+    return {};
+}
+
+struct LastExecution {
+    std::string dataset_hash;
+    std::optional<bool> successful;
+    bool stale = false;
+};
+
+struct GroupState {
+    int64_t id = 0;
+    bool dirty = false;
+    json selectors;
+    std::optional<LastExecution> last;
+};
+
+// The run rules (solver spec §6.3); nullopt: skip.
+std::optional<RunReason> should_run(const GroupState* group, const std::string& hash, bool rerun_failed) {
+    if (!group) return RunReason::NewGroup;
+    if (!group->last) return RunReason::NoExecution;
+    const auto& last = *group->last;
+    if (last.dataset_hash != hash) return RunReason::NewData;
+    if (!last.successful && !last.stale) return std::nullopt;  // in progress
+    if (group->dirty) return RunReason::Dirty;
+    if (rerun_failed && last.successful == false) return RunReason::RerunFailed;
+    if (rerun_failed && !last.successful && last.stale) return RunReason::Stale;
+    return std::nullopt;
+}
+
+std::optional<LastExecution> last_execution(store::Database& db, int64_t group_id, const std::string& cutoff) {
+    const auto r = db.query(
+        "SELECT dataset_hash, successful, CASE WHEN created_at < ? THEN 1 ELSE 0 END FROM execution "
+        "WHERE execution_group_id = ? ORDER BY created_at DESC, id DESC LIMIT 1",
+        {cutoff, group_id});
+    if (r.rows.empty()) return std::nullopt;
+    LastExecution last;
+    last.dataset_hash = text(r.rows[0][0]);
+    if (const auto s = integer(r.rows[0][1])) last.successful = *s != 0;
+    last.stale = integer(r.rows[0][2]).value_or(0) != 0;
+    return last;
+}
+
+// Every group of one diagnostic version with its last execution, keyed by group key.
+std::unordered_map<std::string, GroupState> load_groups(store::Database& db, int64_t diagnostic_id, int version,
+                                                        const std::string& cutoff) {
+    std::unordered_map<std::string, GroupState> out;
+    const auto r = db.query(
+        "SELECT g.id, g.key, g.dirty, g.selectors, e.dataset_hash, e.successful, "
+        "CASE WHEN e.created_at < ? THEN 1 ELSE 0 END, e.id FROM execution_group g "
+        "LEFT JOIN execution e ON e.id = (SELECT e2.id FROM execution e2 WHERE e2.execution_group_id = g.id "
+        "ORDER BY e2.created_at DESC, e2.id DESC LIMIT 1) WHERE g.diagnostic_id = ? AND g.diagnostic_version = ?",
+        {cutoff, diagnostic_id, int64_t{version}});
+    for (const auto& row : r.rows) {
+        GroupState g;
+        g.id = integer(row[0]).value_or(0);
+        g.dirty = integer(row[2]).value_or(0) != 0;
+        g.selectors = json::parse(text(row[3]), nullptr, false);
+        if (integer(row[7])) {
+            LastExecution last;
+            last.dataset_hash = text(row[4]);
+            if (const auto s = integer(row[5])) last.successful = *s != 0;
+            last.stale = integer(row[6]).value_or(0) != 0;
+            g.last = last;
+        }
+        out.emplace(text(row[1]), std::move(g));
+    }
+    return out;
+}
+
+std::optional<int64_t> diagnostic_id(store::Database& db, const std::string& provider, const std::string& diagnostic) {
+    const auto r = db.query(
+        "SELECT d.id FROM diagnostic d JOIN provider p ON p.id = d.provider_id WHERE p.slug = ? AND d.slug = ?",
+        {provider, diagnostic});
+    if (r.rows.empty()) return std::nullopt;
+    return integer(r.rows[0][0]);
+}
+
+// Provider and diagnostic rows, created when missing (existing rows are left as they are).
+int64_t register_diagnostic(store::Database& db, const DiagnosticToSolve& d) {
+    store::Transaction tx(db);
+    db.execute("INSERT INTO provider (slug, name, version) VALUES (?, ?, ?) ON CONFLICT (slug) DO NOTHING",
+               {d.provider_slug, d.provider_name, d.provider_version});
+    const auto provider = db.query("SELECT id FROM provider WHERE slug = ?", {d.provider_slug});
+    const int64_t provider_id = integer(provider.rows.at(0).at(0)).value_or(0);
+    db.execute("INSERT INTO diagnostic (slug, name, provider_id) VALUES (?, ?, ?) ON CONFLICT (provider_id, slug) DO NOTHING",
+               {d.diagnostic_slug, d.diagnostic_name, provider_id});
+    const auto diagnostic =
+        db.query("SELECT id FROM diagnostic WHERE provider_id = ? AND slug = ?", {provider_id, d.diagnostic_slug});
+    tx.commit();
+    return integer(diagnostic.rows.at(0).at(0)).value_or(0);
+}
+
+struct LimitReached {};
+
+}  // namespace
+
+std::size_t reap_stale_executions(store::Database& db, std::chrono::seconds stale_after) {
+    const std::string cutoff = utc_text(std::chrono::system_clock::now() - stale_after);
+    store::Transaction tx(db);
+    db.execute(
+        "UPDATE execution_group SET dirty = TRUE, updated_at = CURRENT_TIMESTAMP WHERE id IN (SELECT execution_group_id "
+        "FROM execution WHERE successful IS NULL AND created_at < ?)",
+        {cutoff});
+    const auto reaped = db.execute(
+        "UPDATE execution SET successful = FALSE, updated_at = CURRENT_TIMESTAMP WHERE successful IS NULL AND created_at < ?",
+        {cutoff});
+    tx.commit();
+    return static_cast<std::size_t>(reaped);
+}
+
+json execution_definition(const std::string& full_slug, const std::string& key, const solver::Candidate& candidate,
+                          const std::filesystem::path& root, const std::filesystem::path& output_directory) {
+    json datasets = json::object();
+    for (const auto& collection : candidate.collections) {
+        const auto& table = *collection.catalog;
+        json selector = json::array();
+        for (const auto& [facet, value] : collection.selector) selector.push_back({facet, value});
+        json rows = json::array();
+        for (const uint32_t row : collection.rows) {
+            json r = json::object();
+            for (size_t c = 0; c < table.column_names().size(); ++c) {
+                const auto v = table.text(row, static_cast<int>(c));
+                r[table.column_names()[c]] = v ? json(std::string(*v)) : json(nullptr);
+            }
+            r["dataset_id"] = table.label(row);
+            rows.push_back(std::move(r));
+        }
+        datasets[std::string(solver::to_string(table.type()))] = {
+            {"slug_column", "instance_id"}, {"selector", std::move(selector)}, {"rows", std::move(rows)}};
+    }
+    return {{"schema_version", 1},
+            {"diagnostic", full_slug},
+            {"key", key},
+            {"root_directory", root.string()},
+            {"output_directory", output_directory.string()},
+            {"datasets", std::move(datasets)}};
+}
+
+SolveReport solve(store::Database& db, solver::CatalogSource& source, const std::vector<DiagnosticToSolve>& diagnostics,
+                  const SolveOptions& options, const Submit& submit) {
+    SolveReport report;
+    const auto info = [&](const std::string& m) {
+        if (options.on_info) options.on_info(m);
+    };
+    if (options.limit && *options.limit <= 0) {
+        report.limit_reached = true;
+        return report;
+    }
+    if (!options.dry_run) report.stale_reaped = reap_stale_executions(db, options.stale_after);
+    const std::string cutoff = utc_text(std::chrono::system_clock::now() - options.stale_after);
+    const bool postgres = db.dialect() == store::Dialect::Postgres;
+    std::size_t total = 0;
+    std::map<std::string, std::size_t> new_per_provider;
+
+    try {
+        for (const auto& d : diagnostics) {
+            if (!solver::diagnostic_selected(options.filters, d.provider_slug, d.diagnostic_slug)) continue;
+            std::optional<int64_t> diag_id =
+                options.dry_run ? diagnostic_id(db, d.provider_slug, d.diagnostic_slug) : register_diagnostic(db, d);
+            auto groups = diag_id ? load_groups(db, *diag_id, d.version, cutoff)
+                                  : std::unordered_map<std::string, GroupState>{};
+            // Keys join raw values with '_', so distinct selectors can share one (spec Q7): the
+            // later selector gets the key plus a digest of its selectors.
+            std::unordered_map<std::string, json> selectors_of_key;
+            for (const auto& [k, g] : groups) selectors_of_key.emplace(k, g.selectors);
+            const auto requirements = solver::with_ignored(d.requirements, d.provider_slug, d.diagnostic_slug, options.ignored);
+
+            solver::solve_diagnostic(source, d.full_slug(), requirements, [&](const solver::Candidate& candidate) {
+                ++report.candidates;
+                const auto identities = candidate.identities();
+                std::string key = solver::group_key(identities);
+                const std::string selectors = solver::selectors_json(identities);
+                const json selectors_doc = json::parse(selectors);
+                if (const auto it = selectors_of_key.find(key); it != selectors_of_key.end() && it->second != selectors_doc)
+                    key += "~" + util::sha1_hex(selectors).substr(0, 8);
+                selectors_of_key.emplace(key, selectors_doc);
+                const std::string hash = solver::dataset_hash(identities);
+
+                const auto known = groups.find(key);
+                auto reason = should_run(known == groups.end() ? nullptr : &known->second, hash, options.rerun_failed);
+                if (!reason) {
+                    const bool in_progress = known->second.last && !known->second.last->successful;
+                    ++(in_progress ? report.skipped_in_progress : report.skipped_up_to_date);
+                    return;
+                }
+
+                PlannedExecution planned;
+                planned.provider = d.provider_slug;
+                planned.diagnostic = d.diagnostic_slug;
+                planned.key = key;
+                planned.dataset_hash = hash;
+                planned.reason = *reason;
+                for (const auto& c : candidate.collections) {
+                    auto ids = c.instance_ids();
+                    std::sort(ids.begin(), ids.end());
+                    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+                    planned.instance_ids[std::string(solver::to_string(c.catalog->type()))] = std::move(ids);
+                }
+                if (known != groups.end()) planned.group_id = known->second.id;
+
+                const bool one_of_blocked =
+                    (options.one_per_provider && new_per_provider[d.provider_slug] >= 1) ||
+                    (options.one_per_diagnostic && report.per_diagnostic[d.full_slug()] >= 1);
+
+                if (!options.dry_run) {
+                    store::Transaction tx(db);
+                    const bool created =
+                        db.execute("INSERT INTO execution_group (diagnostic_id, key, diagnostic_version, dirty, selectors) "
+                                   "VALUES (?, ?, ?, TRUE, ?) ON CONFLICT (diagnostic_id, key, diagnostic_version) DO NOTHING",
+                                   {*diag_id, key, int64_t{d.version}, selectors}) > 0;
+                    // The row lock makes concurrent solves decide one after the other.
+                    const auto g = db.query(
+                        std::string("SELECT id, dirty FROM execution_group WHERE diagnostic_id = ? AND key = ? AND "
+                                    "diagnostic_version = ?") + (postgres ? " FOR UPDATE" : ""),
+                        {*diag_id, key, int64_t{d.version}});
+                    GroupState state;
+                    state.id = integer(g.rows.at(0).at(0)).value_or(0);
+                    state.dirty = integer(g.rows.at(0).at(1)).value_or(0) != 0;
+                    if (created)
+                        db.execute("UPDATE diagnostic SET promoted_version = (SELECT MAX(diagnostic_version) FROM "
+                                   "execution_group WHERE diagnostic_id = ?) WHERE id = ?",
+                                   {*diag_id, *diag_id});
+                    state.last = last_execution(db, state.id, cutoff);
+                    planned.group_id = state.id;
+                    const auto rechecked = created ? std::optional<RunReason>(RunReason::NewGroup)
+                                                   : should_run(&state, hash, options.rerun_failed);
+                    groups[key] = state;
+                    if (!rechecked || one_of_blocked) {
+                        if (!rechecked) ++report.skipped_in_progress;
+                        else ++report.skipped_one_of;
+                        tx.commit();
+                        return;
+                    }
+                    planned.reason = *rechecked;
+                    const auto e = db.query(
+                        "INSERT INTO execution (execution_group_id, dataset_hash, output_fragment, provider_version, "
+                        "successful, retracted) VALUES (?, ?, '_pending', ?, NULL, FALSE) RETURNING id",
+                        {state.id, hash, d.provider_version});
+                    planned.execution_id = integer(e.rows.at(0).at(0)).value_or(0);
+                    // The original passes version 1 here whatever the diagnostic's version (spec Q4);
+                    // the group id already keeps versions apart, so paths stay as the REF lays them out.
+                    planned.output_fragment = solver::output_fragment(d.provider_slug, d.diagnostic_slug, identities,
+                                                                      state.id, *planned.execution_id, 1);
+                    db.execute("UPDATE execution SET output_fragment = ? WHERE id = ?",
+                               {planned.output_fragment, *planned.execution_id});
+                    std::set<int64_t> linked;
+                    for (const auto& c : candidate.collections)
+                        for (const int64_t dataset : c.dataset_ids())
+                            if (linked.insert(dataset).second)
+                                db.execute("INSERT INTO execution_dataset (execution_id, dataset_id) VALUES (?, ?)",
+                                           {*planned.execution_id, dataset});
+                    if (options.execute)
+                        planned.definition = execution_definition(d.full_slug(), key, candidate, options.scratch_root,
+                                                                  options.scratch_root / planned.output_fragment);
+                    state.last = LastExecution{hash, std::nullopt, false};
+                    groups[key] = state;
+                    tx.commit();
+                } else if (one_of_blocked) {
+                    ++report.skipped_one_of;
+                    return;
+                }
+
+                ++report.per_diagnostic[d.full_slug()];
+                ++report.per_provider[d.provider_slug];
+                ++new_per_provider[d.provider_slug];
+                ++total;
+                report.executions.push_back(std::move(planned));
+                if (!options.dry_run && options.execute && submit) {
+                    submit(report.executions.back());
+                    report.executions.back().definition = json();  // the executor has it; keep memory flat
+                }
+                if (options.limit && static_cast<int64_t>(total) >= *options.limit) throw LimitReached{};
+            });
+        }
+    } catch (const LimitReached&) {
+        report.limit_reached = true;
+        info("reached the execution limit of " + std::to_string(*options.limit));
+    }
+    return report;
+}
+
+}  // namespace ref::executions

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what is needed (as root), builds ref-engine, writes a small synthetic
-# CMIP6 data set and runs the example provider's diagnostics on it, then shows
+# data set, ingests it, solves which executions it needs and runs them, then shows
 # where the bundles and plots are and the metric values they hold.
 #   scripts/demo.sh [--no-install] [--output DIR]   (default output: demo-output/)
 set -euo pipefail
@@ -48,17 +48,15 @@ echo
 "$engine" diagnostics list
 
 export REF_SCRATCH_ROOT="$out/scratch"
-run() {
-  local diagnostic="$1" definition="$2"
-  echo
-  echo "== ref-engine run --diagnostic $diagnostic --definition ${definition#$out/}"
-  "$engine" run --diagnostic "$diagnostic" --definition "$definition"
-}
-run example/global-mean-timeseries "$out/data/definitions/example-global-mean-timeseries.json"
-run example/global-mean-timeseries "$out/data/definitions/example-global-mean-timeseries-picontrol.json"
-if [ -f "$out/data/definitions/example-global-sst-bias.json" ]; then
-  run example/global-sst-bias "$out/data/definitions/example-global-sst-bias.json"
-fi
+echo
+echo "== ref-engine solve --dry-run: what the data needs"
+"$engine" solve --dry-run
+echo
+echo "== ref-engine solve: create the executions, run them and show their results"
+"$engine" solve
+echo
+echo "== ref-engine solve again: everything is up to date"
+"$engine" solve
 
 echo
 echo "Outputs are under $out/scratch; the data set is under $out/data."

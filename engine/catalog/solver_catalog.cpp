@@ -49,7 +49,14 @@ std::shared_ptr<CatalogTable> load_solver_catalog(
 
     // Filter facets resolved to columns once; facets this type lacks are ignored.
     std::vector<std::pair<int, std::vector<std::string>>> filter;
-    for (const auto& [facet, values] : dataset_filter) {
+    for (const auto& [given, values] : dataset_filter) {
+        // "cmip6.source_id" narrows only the cmip6 catalog (the REF accepts and ignores such keys).
+        std::string facet = given;
+        if (const auto dot = given.find('.'); dot != std::string::npos) {
+            const auto prefix = solver::parse_source_type(given.substr(0, dot));
+            if (prefix && *prefix != type) continue;
+            if (prefix) facet = given.substr(dot + 1);
+        }
         const int c = table->column_index(facet);
         if (c >= 0 && c != finalised_column && c != branded_column) filter.emplace_back(c, values);
     }

@@ -16,7 +16,8 @@
 namespace ref::catalog {
 
 // Reads one source type's catalog. `dataset_filter` (facet -> allowed values) applies to the
-// facets that are columns of this type and is ignored for the others (spec §4.2).
+// facets that are columns of this type and is ignored for the others (spec §4.2); a facet
+// written "<source type>.<facet>" applies to that source type only.
 std::shared_ptr<solver::CatalogTable> load_solver_catalog(
     store::Database& db, solver::SourceType type,
     const std::vector<std::pair<std::string, std::vector<std::string>>>& dataset_filter = {},

@@ -23,8 +23,15 @@ int config_list(const CommandContext& ctx) {
         url = "(invalid: see `db status`)";
     }
     std::cout << "# effective configuration" << (c.file.empty() ? " (no file; defaults and environment)" : " from " + c.file.string())
-              << "\nlog_level = " << quote(c.log_level) << "\n\n[plugins]\npaths = [";
+              << "\nlog_level = " << quote(c.log_level) << "\nn_jobs = " << c.n_jobs
+              << "\ncmip6_parser = " << quote(std::string(config::to_string(c.cmip6_parser)))
+              << "\ncmip7_parser = " << quote(std::string(config::to_string(c.cmip7_parser))) << '\n';
+    // TOML has no null: an unset optional key is left out.
+    if (c.ignore_datasets_file) std::cout << "ignore_datasets_file = " << quote(c.ignore_datasets_file->string()) << '\n';
+    std::cout << "\n[plugins]\npaths = [";
     for (std::size_t i = 0; i < c.plugin_paths.size(); ++i) std::cout << (i ? ", " : "") << quote(c.plugin_paths[i].string());
+    std::cout << "]\n\n[providers]\nenabled = [";  // empty: every loaded provider
+    for (std::size_t i = 0; i < c.enabled_providers.size(); ++i) std::cout << (i ? ", " : "") << quote(c.enabled_providers[i]);
     std::cout << "]\n\n[paths]\nscratch = " << quote(c.scratch_root.string()) << "\nresults = " << quote(c.results_root.string())
               << "\nlog = " << quote(c.log_root.string()) << "\n\n[db]\ndatabase_url = " << quote(url)
               << "\n\n[executor]\ntimeout = " << c.execution_timeout_seconds << "\nmemory_limit_mb = " << c.memory_limit_mb << '\n';

@@ -1,5 +1,6 @@
 // `run`: one execution of one diagnostic, isolated in a child process.
 #include "cli/commands.hpp"
+#include "cli/result_summary.hpp"
 #include "execute/runner.hpp"
 #include "host/registry.hpp"
 #include "results/metric_bundle.hpp"
@@ -56,43 +57,6 @@ spdlog::level::level_enum level_of(int level) {
     if (level >= REF_LOG_WARNING) return spdlog::level::warn;
     if (level >= REF_LOG_INFO) return spdlog::level::info;
     return spdlog::level::debug;
-}
-
-// The files one section ("plots", "data") of an output bundle lists, for the summary.
-std::vector<std::string> bundle_files(const json& output_bundle, const char* section) {
-    std::vector<std::string> files;
-    if (!output_bundle.is_object() || !output_bundle.contains(section) || !output_bundle[section].is_object()) return files;
-    for (const auto& [name, entry] : output_bundle[section].items())
-        if (entry.is_object() && entry.contains("filename") && entry["filename"].is_string())
-            files.push_back(entry["filename"].get<std::string>());
-    return files;
-}
-
-// The bundle's values, one line each, without the dimensions every value shares.
-void print_metric_values(const fs::path& bundle_path) {
-    std::ifstream in(bundle_path);
-    const json bundle = json::parse(in, nullptr, false);
-    std::vector<results::ScalarValue> values;
-    try {
-        values = results::flatten_metric_bundle(bundle);
-    } catch (const results::BundleError& e) {
-        std::cout << "  the metric bundle cannot be flattened: " << e.what() << '\n';
-        return;
-    }
-    if (values.empty()) return;
-    std::map<std::string, std::string> shared = values.front().dimensions;
-    for (const auto& v : values)
-        for (auto it = shared.begin(); it != shared.end();)
-            it = (v.dimensions.count(it->first) && v.dimensions.at(it->first) == it->second) ? std::next(it) : shared.erase(it);
-    std::string common;
-    for (const auto& [k, v] : shared) common += (common.empty() ? "" : ", ") + k + "=" + v;
-    std::cout << "  metric values (" << values.size() << ")" << (common.empty() ? "" : " for " + common) << ":\n";
-    for (const auto& v : values) {
-        std::string key;
-        for (const auto& [k, val] : v.dimensions)
-            if (!shared.count(k)) key += (key.empty() ? "" : ", ") + k + "=" + val;
-        std::cout << "    " << (key.empty() ? "value" : key) << ": " << v.value << '\n';
-    }
 }
 
 }  // namespace
@@ -167,21 +131,8 @@ int run_execution(const CommandContext& ctx) {
         return 1;
     }
     std::cout << full_slug << ": succeeded in " << std::round(u.wall_seconds * 100) / 100 << " s (cpu "
-              << std::round(u.cpu_seconds * 100) / 100 << " s, peak " << u.max_rss_kib / 1024 << " MiB)\n"
-              << "  output directory: " << output_dir.string() << '\n'
-              << "  metric bundle:    " << (output_dir / outcome.result["metric_bundle"].get<std::string>()).string() << '\n';
-    if (outcome.result["output_bundle"].is_string()) {
-        const fs::path bundle = output_dir / outcome.result["output_bundle"].get<std::string>();
-        std::cout << "  output bundle:    " << bundle.string() << '\n';
-        std::ifstream in(bundle);
-        const json doc = json::parse(in, nullptr, false);
-        for (const auto& f : bundle_files(doc, "plots")) std::cout << "  plot:             " << (output_dir / f).string() << '\n';
-        for (const auto& f : bundle_files(doc, "data")) std::cout << "  data:             " << (output_dir / f).string() << '\n';
-    }
-    if (outcome.result["series"].is_string())
-        std::cout << "  series:           " << (output_dir / outcome.result["series"].get<std::string>()).string() << '\n';
-    std::cout << "  log:              " << (output_dir / "out.log").string() << '\n';
-    print_metric_values(output_dir / outcome.result["metric_bundle"].get<std::string>());
+              << std::round(u.cpu_seconds * 100) / 100 << " s, peak " << u.max_rss_kib / 1024 << " MiB)\n";
+    print_result_summary(std::cout, output_dir, outcome.result);
     return 0;
 }
 

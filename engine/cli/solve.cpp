@@ -2,6 +2,7 @@
 // them and runs them (or, with --dry-run, only shows them).
 #include "catalog/solver_catalog.hpp"
 #include "cli/commands.hpp"
+#include "cli/result_summary.hpp"
 #include "execute/runner.hpp"
 #include "executions/record.hpp"
 #include "executions/solve.hpp"
@@ -10,7 +11,7 @@
 
 #include <iostream>
 #include <map>
-#include <unistd.h>
+#include <cmath>
 
 namespace ref::cli {
 
@@ -180,8 +181,16 @@ int solve(const CommandContext& ctx) {
         executions::record_outcome(*db, *e.execution_id, recorded);
         if (outcome.succeeded()) {
             ++succeeded;
-            spdlog::info("{} [{}]: succeeded in {:.1f} s", full, e.key, outcome.usage.wall_seconds);
+            if (format == "table") {
+                std::cout << "execution " << *e.execution_id << "  " << full << "  " << e.key << ": succeeded in "
+                          << std::round(outcome.usage.wall_seconds * 10) / 10 << " s\n";
+                print_result_summary(std::cout, options.scratch_root / e.output_fragment, outcome.result);
+                std::cout.flush();
+            }
         } else {
+            if (format == "table")
+                std::cout << "execution " << *e.execution_id << "  " << full << "  " << e.key << ": FAILED ("
+                          << execute::to_string(outcome.kind) << ")\n" << std::flush;
             ++failed;
             spdlog::error("{} [{}]: {} ({}{}): {}; log: {}", full, e.key, execute::to_string(outcome.outcome),
                           execute::to_string(outcome.kind), outcome.retryable() ? ", will be retried" : "", outcome.message,
@@ -212,9 +221,9 @@ int solve(const CommandContext& ctx) {
                           {"failed", failed}};
         std::cout << out.dump(2) << '\n';
     } else {
-        const bool terminal = isatty(STDOUT_FILENO);
-        (void)terminal;
+        // Real runs were reported as they finished; a dry run lists its plan.
         for (const auto& e : report.executions) {
+            if (!options.dry_run && options.execute) break;
             std::size_t datasets = 0;
             for (const auto& [type, ids] : e.instance_ids) datasets += ids.size();
             std::cout << (options.dry_run ? "would run  " : "execution ")

@@ -2,9 +2,15 @@
 
 #include <toml++/toml.h>
 
+#include <sched.h>
+#include <unistd.h>
+#include <pwd.h>
+
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cstdlib>
+#include <limits>
 #include <set>
 #include <sstream>
 
@@ -30,6 +36,62 @@ std::string where(const toml::source_region& region) {
     return "line " + std::to_string(region.begin.line) + ", column " + std::to_string(region.begin.column);
 }
 
+std::string trimmed(const std::string& text) {
+    const auto first = text.find_first_not_of(" \t\r\n");
+    if (first == std::string::npos) return "";
+    return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
+}
+
+// "~" and "~/x" use $HOME, "~user/x" that user's home; anything else is returned as is.
+std::string expand_user(const std::string& text) {
+    if (text.empty() || text[0] != '~') return text;
+    const auto slash = text.find('/');
+    const std::string user = text.substr(1, slash == std::string::npos ? std::string::npos : slash - 1);
+    std::string home;
+    if (user.empty()) {
+        if (auto h = env("HOME")) home = *h;
+    } else if (const passwd* pw = ::getpwnam(user.c_str()); pw && pw->pw_dir) {
+        home = pw->pw_dir;
+    }
+    if (home.empty()) return text;
+    return slash == std::string::npos ? home : home + text.substr(slash);
+}
+
+void check_n_jobs(int64_t n, const std::string& context) {
+    if (n != -1 && n < 1) throw ConfigError(context + " must be -1 (all CPUs) or a whole number >= 1, not " + std::to_string(n));
+    if (n > std::numeric_limits<int>::max()) throw ConfigError(context + " is too large: " + std::to_string(n));
+}
+
+int n_jobs_from_text(const std::string& text, const std::string& context) {
+    const std::string t = trimmed(text);
+    int64_t n = 0;
+    const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), n);
+    if (t.empty() || ec != std::errc() || end != t.data() + t.size())
+        throw ConfigError(context + " must be -1 (all CPUs) or a whole number >= 1, not '" + text + "'");
+    check_n_jobs(n, context);
+    return static_cast<int>(n);
+}
+
+// Unlike the REF, a misspelt parser is an error rather than a silent switch to drs.
+void parser_from_env(const char* name, DatasetParser& parser) {
+    auto v = env(name);
+    if (!v) return;
+    try {
+        parser = parse_dataset_parser(trimmed(*v));
+    } catch (const ConfigError& e) {
+        throw ConfigError(std::string(name) + ": " + e.what());
+    }
+}
+
+// A provider list must not repeat a slug or hold an empty one: either would be a typo.
+void check_providers(const std::vector<std::string>& slugs, const std::string& context) {
+    std::set<std::string> seen;
+    for (const auto& slug : slugs) {
+        if (slug.empty()) throw ConfigError(context + ": empty provider slug");
+        if (!seen.insert(slug).second) throw ConfigError(context + ": provider '" + slug + "' is listed twice");
+    }
+}
+
 // Reads one ref.toml into `config`, reporting unknown keys as warnings (as the REF does).
 void apply_file(Config& config, const fs::path& file) {
     toml::table doc;
@@ -46,13 +108,47 @@ void apply_file(Config& config, const fs::path& file) {
         fs::path p(*text);
         return p.is_absolute() ? p : base / p;
     };
-    const std::set<std::string> known_sections{"plugins", "paths", "executor", "db"};
+    auto string_of = [&](const toml::node& node, const std::string& key) {
+        auto text = node.value<std::string>();
+        if (!text) throw ConfigError(file.string() + ": '" + key + "' must be a string (" + where(node.source()) + ")");
+        return *text;
+    };
+    auto parser_of = [&](const toml::node& node, const std::string& key) {
+        const std::string text = string_of(node, key);
+        try {
+            return parse_dataset_parser(text);
+        } catch (const ConfigError& e) {
+            throw ConfigError(file.string() + ": '" + key + "': " + e.what() + " (" + where(node.source()) + ")");
+        }
+    };
+    const std::set<std::string> known_sections{"plugins", "paths", "executor", "db", "providers"};
     for (const auto& [key, node] : doc) {
         const std::string name(key.str());
         if (name == "log_level") {
             auto text = node.value<std::string>();
             if (!text) throw ConfigError(file.string() + ": 'log_level' must be a string");
             config.log_level = normalise_log_level(*text);
+        } else if (name == "n_jobs") {
+            const auto* n = node.as_integer();
+            if (!n) throw ConfigError(file.string() + ": 'n_jobs' must be an integer (" + where(node.source()) + ")");
+            check_n_jobs(n->get(), file.string() + ": 'n_jobs'");
+            config.n_jobs = static_cast<int>(n->get());
+        } else if (name == "cmip6_parser") {
+            config.cmip6_parser = parser_of(node, name);
+        } else if (name == "cmip7_parser") {
+            config.cmip7_parser = parser_of(node, name);
+        } else if (name == "ignore_datasets_file") {
+            // Blank means unset, as in the REF; `~` is expanded for this optional path.
+            const std::string text = string_of(node, name);
+            if (trimmed(text).empty()) {
+                config.ignore_datasets_file.reset();
+            } else {
+                fs::path p(expand_user(text));
+                config.ignore_datasets_file = p.is_absolute() ? p : base / p;
+            }
+        } else if (name == "diagnostic_providers") {
+            config.warnings.push_back(file.string() + ": unknown key 'diagnostic_providers' ignored (list provider slugs in "
+                                      "[providers] enabled = [...] instead)");
         } else if (!known_sections.count(name)) {
             config.warnings.push_back(file.string() + ": unknown key '" + name + "' ignored");
         }
@@ -88,6 +184,27 @@ void apply_file(Config& config, const fs::path& file) {
             }
         }
     }
+    if (doc.contains("providers")) {
+        const auto* providers = doc["providers"].as_table();
+        if (!providers)
+            throw ConfigError(file.string() + ": 'providers' must be a table (" + where(doc["providers"].node()->source()) + ")");
+        for (const auto& [key, node] : *providers) {
+            const std::string name(key.str());
+            if (name != "enabled") {
+                config.warnings.push_back(file.string() + ": unknown key 'providers." + name + "' ignored");
+                continue;
+            }
+            const auto* list = node.as_array();
+            if (!list)
+                throw ConfigError(file.string() + ": 'providers.enabled' must be a list of provider slugs (" +
+                                  where(node.source()) + ")");
+            std::vector<std::string> slugs;
+            for (const auto& item : *list)
+                slugs.push_back(string_of(item, "providers.enabled[" + std::to_string(slugs.size()) + "]"));
+            check_providers(slugs, file.string() + ": 'providers.enabled'");
+            config.enabled_providers = std::move(slugs);
+        }
+    }
     if (auto* executor = doc["executor"].as_table()) {
         for (const auto& [key, node] : *executor) {
             const std::string name(key.str());
@@ -114,6 +231,24 @@ std::string normalise_log_level(const std::string& text) {
     if (lower == "warn") lower = "warning";
     if (lower == "debug" || lower == "info" || lower == "warning" || lower == "error") return lower;
     throw ConfigError("unknown log level '" + text + "' (expected debug, info, warning or error)");
+}
+
+DatasetParser parse_dataset_parser(std::string_view text) {
+    if (text == "complete") return DatasetParser::Complete;
+    if (text == "drs") return DatasetParser::Drs;
+    throw ConfigError("unknown parser '" + std::string(text) + "' (expected \"complete\" or \"drs\")");
+}
+
+std::string_view to_string(DatasetParser parser) { return parser == DatasetParser::Drs ? "drs" : "complete"; }
+
+int effective_jobs(int n_jobs) {
+    if (n_jobs != -1) return std::max(1, n_jobs);
+    // The affinity mask, not the machine: containers and taskset limit what we may use.
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (::sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0) return CPU_COUNT(&set);
+    const long online = ::sysconf(_SC_NPROCESSORS_ONLN);
+    return online > 0 ? static_cast<int>(online) : 1;
 }
 
 std::vector<fs::path> split_search_path(const std::string& text) {
@@ -163,6 +298,20 @@ Config load(const Overrides& overrides) {
     if (auto v = env("REF_LOG_ROOT")) config.log_root = *v;
     if (auto v = env("REF_DATABASE_URL")) config.database_url = *v;
     if (auto v = env("REF_LOG_LEVEL")) config.log_level = normalise_log_level(*v);
+    if (auto v = env("REF_IGNORE_DATASETS_FILE"); v && !trimmed(*v).empty())
+        config.ignore_datasets_file = fs::path(expand_user(*v));
+    if (auto v = env("REF_N_JOBS")) config.n_jobs = n_jobs_from_text(*v, "REF_N_JOBS");
+    parser_from_env("REF_CMIP6_PARSER", config.cmip6_parser);
+    parser_from_env("REF_CMIP7_PARSER", config.cmip7_parser);
+    if (auto v = env("REF_DIAGNOSTIC_PROVIDERS")) {
+        std::vector<std::string> slugs;
+        std::stringstream stream(*v);
+        std::string item;
+        while (std::getline(stream, item, ','))
+            if (auto slug = trimmed(item); !slug.empty()) slugs.push_back(slug);
+        check_providers(slugs, "REF_DIAGNOSTIC_PROVIDERS");
+        config.enabled_providers = std::move(slugs);
+    }
 
     if (overrides.plugins) config.plugin_paths = split_search_path(*overrides.plugins);
     if (overrides.log_level) config.log_level = normalise_log_level(*overrides.log_level);

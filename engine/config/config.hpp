@@ -5,9 +5,13 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ref::config {
+
+// How ingest reads a CMIP file: every attribute (netCDF header) or the path alone.
+enum class DatasetParser { Complete, Drs };
 
 struct Config {
     std::filesystem::path file;  // the ref.toml that was read, empty if none
@@ -19,6 +23,13 @@ struct Config {
     std::string log_level = "info";
     double execution_timeout_seconds = 21600;  // per execution, as in the REF
     std::size_t memory_limit_mb = 0;           // 0: no limit
+    // The operator's grey list (docs/architecture.md#configuration); nullopt: none.
+    std::optional<std::filesystem::path> ignore_datasets_file;
+    int n_jobs = 1;  // parsing processes at ingest and solve-time finalisation; -1: all CPUs
+    DatasetParser cmip6_parser = DatasetParser::Complete;
+    DatasetParser cmip7_parser = DatasetParser::Complete;
+    // Provider slugs in solve order; empty: every loaded provider, in discovery order.
+    std::vector<std::string> enabled_providers;
     std::vector<std::string> warnings;         // unknown keys and the like, for the log
 };
 
@@ -46,5 +57,12 @@ std::vector<std::filesystem::path> split_search_path(const std::string& text);
 
 // "debug", "info", "warning", "error" (any case, "warn" too); throws ConfigError otherwise.
 std::string normalise_log_level(const std::string& text);
+
+// "complete" or "drs"; throws ConfigError naming the allowed values otherwise.
+DatasetParser parse_dataset_parser(std::string_view text);
+std::string_view to_string(DatasetParser parser);
+
+// The number of processes `n_jobs` asks for: the CPUs this process may run on for -1.
+int effective_jobs(int n_jobs);
 
 }  // namespace ref::config

@@ -39,6 +39,7 @@ CatalogTable::CatalogTable(SourceType type, std::shared_ptr<StringPool> pool)
 int CatalogTable::add_column(std::string_view name) {
     if (const int existing = column_index(name); existing >= 0) return existing;
     const int index = static_cast<int>(names_.size());
+    value_index_.clear();
     names_.emplace_back(name);
     index_.emplace(std::string(name), index);
     columns_.emplace_back(labels_.size(), kNa);
@@ -61,6 +62,7 @@ int CatalogTable::require_column(std::string_view name, std::string_view context
 
 uint32_t CatalogTable::add_row(int64_t label, const std::vector<ValueId>& values) {
     const auto row = static_cast<uint32_t>(labels_.size());
+    value_index_.clear();
     labels_.push_back(label);
     start_.emplace_back();
     end_.emplace_back();
@@ -100,6 +102,20 @@ Rows CatalogTable::all_rows() const {
     Rows rows(labels_.size());
     std::iota(rows.begin(), rows.end(), 0u);
     return rows;
+}
+
+const Rows& CatalogTable::rows_with(int column, ValueId value) const {
+    static const Rows none;
+    const auto c = static_cast<size_t>(column);
+    if (value_index_.size() < columns_.size()) value_index_.resize(columns_.size());
+    auto& index = value_index_[c];
+    if (!index) {
+        index = std::make_unique<std::unordered_map<ValueId, Rows>>();
+        const auto& values = columns_[c];
+        for (uint32_t row = 0; row < values.size(); ++row) (*index)[values[row]].push_back(row);
+    }
+    const auto it = index->find(value);
+    return it == index->end() ? none : it->second;
 }
 
 int64_t version_key(std::optional<std::string_view> version) {

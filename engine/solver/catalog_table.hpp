@@ -72,7 +72,6 @@ public:
     size_t row_count() const { return labels_.size(); }
     int64_t label(uint32_t row) const { return labels_[row]; }
     ValueId value(uint32_t row, int column) const { return columns_[static_cast<size_t>(column)][row]; }
-    void set_value(uint32_t row, int column, ValueId v) { columns_[static_cast<size_t>(column)][row] = v; }
     std::string_view text(ValueId id) const { return pool_->text(id); }
     // The row's text in a column, nullopt for NA.
     std::optional<std::string_view> text(uint32_t row, int column) const;
@@ -85,6 +84,10 @@ public:
 
     Rows all_rows() const;
 
+    // The rows holding `value` in `column`, in catalog order. The column's index is built on
+    // first use (a table is planned by one thread at a time; this is not thread-safe).
+    const Rows& rows_with(int column, ValueId value) const;
+
 private:
     SourceType type_;
     std::shared_ptr<StringPool> pool_;
@@ -93,6 +96,7 @@ private:
     std::vector<std::vector<ValueId>> columns_;
     std::vector<int64_t> labels_;
     std::vector<std::optional<DateTime>> start_, end_;
+    mutable std::vector<std::unique_ptr<std::unordered_map<ValueId, Rows>>> value_index_;
 };
 
 // The latest-version rule (spec §1.4): ^v(\d+)$ -> the number, anything else -> -1.

@@ -94,3 +94,18 @@ TEST_CASE("solve --dataset-filter narrows every catalog that has the facet", "[s
     // The filter hides the historical cell area too, as the REF's does.
     CHECK(plan["executions"][0]["datasets"]["cmip6"].size() == 2);
 }
+
+TEST_CASE("a dataset filter prefixed with a source type narrows only that catalog", "[solve-cli]") {
+    test::TempDir data;
+    const auto tree = datagen::generate_default_tree(data.path());
+    test::ScratchDatabase db(store::Dialect::Sqlite);
+    ingest_all(db, tree);
+    // obs4mips has a source_id too: unprefixed, the filter would hide HadISST and drop the SST diagnostic.
+    const auto r = ref_engine(db, "solve --dry-run --format json --dataset-filter cmip6.source_id=REFSYN-1-0");
+    REQUIRE(r.exit_code == 0);
+    CHECK(json::parse(r.out)["executions"].size() == 4);
+    const auto plain = ref_engine(db, "solve --dry-run --format json --dataset-filter source_id=REFSYN-1-0");
+    CHECK(json::parse(plain.out)["executions"].size() == 3);
+    const auto other = ref_engine(db, "solve --dry-run --format json --dataset-filter obs4mips.source_id=nothing");
+    CHECK(json::parse(other.out)["executions"].size() == 3);
+}

@@ -1,0 +1,241 @@
+// ref.toml keys, their REF_* overrides and `config list`.
+#include "config/config.hpp"
+#include "test_support.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <optional>
+
+using namespace ref;
+namespace fs = std::filesystem;
+
+namespace {
+
+// Sets (or, with nullopt, unsets) an environment variable for the scope's lifetime.
+class ScopedEnv {
+public:
+    ScopedEnv(std::string name, const std::optional<std::string>& value) : name_(std::move(name)) {
+        if (const char* old = std::getenv(name_.c_str())) old_ = old;
+        set(value);
+    }
+    ~ScopedEnv() { set(old_); }
+    ScopedEnv(const ScopedEnv&) = delete;
+    ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+private:
+    void set(const std::optional<std::string>& value) {
+        if (value) ::setenv(name_.c_str(), value->c_str(), 1);
+        else ::unsetenv(name_.c_str());
+    }
+    std::string name_;
+    std::optional<std::string> old_;
+};
+
+// A private configuration folder and none of the variables under test set.
+struct CleanEnvironment {
+    test::TempDir dir;
+    ScopedEnv configuration{"REF_CONFIGURATION", dir.path().string()};
+    ScopedEnv ignore{"REF_IGNORE_DATASETS_FILE", std::nullopt};
+    ScopedEnv jobs{"REF_N_JOBS", std::nullopt};
+    ScopedEnv cmip6{"REF_CMIP6_PARSER", std::nullopt};
+    ScopedEnv cmip7{"REF_CMIP7_PARSER", std::nullopt};
+    ScopedEnv providers{"REF_DIAGNOSTIC_PROVIDERS", std::nullopt};
+
+    // Writes `text` as <dir>/<name> and loads it with --config.
+    config::Config load(const std::string& text, const std::string& name = "ref.toml") const {
+        std::ofstream(dir.path() / name) << text;
+        config::Overrides overrides;
+        overrides.config_file = dir.path() / name;
+        return config::load(overrides);
+    }
+    fs::path file(const std::string& name = "ref.toml") const { return dir.path() / name; }
+};
+
+bool has_warning(const config::Config& c, const std::string& text) {
+    for (const auto& w : c.warnings)
+        if (w.find(text) != std::string::npos) return true;
+    return false;
+}
+
+}  // namespace
+
+TEST_CASE("the new keys have the REF's defaults", "[config]") {
+    CleanEnvironment env;
+    const config::Config c = config::load({});
+    CHECK(c.file.empty());
+    CHECK_FALSE(c.ignore_datasets_file);
+    CHECK(c.n_jobs == 1);
+    CHECK(c.cmip6_parser == config::DatasetParser::Complete);
+    CHECK(c.cmip7_parser == config::DatasetParser::Complete);
+    CHECK(c.enabled_providers.empty());
+}
+
+TEST_CASE("ref.toml sets the grey list and jobs and parsers and providers", "[config]") {
+    CleanEnvironment env;
+    const config::Config c = env.load("n_jobs = 4\ncmip6_parser = \"drs\"\ncmip7_parser = \"complete\"\n"
+                                      "ignore_datasets_file = \"lists/grey.yaml\"\n"
+                                      "[providers]\nenabled = [\"pmp\", \"example\"]\n");
+    CHECK(c.warnings.empty());
+    CHECK(c.n_jobs == 4);
+    CHECK(c.cmip6_parser == config::DatasetParser::Drs);
+    CHECK(c.cmip7_parser == config::DatasetParser::Complete);
+    // Relative to the file's folder, like the other paths.
+    CHECK(c.ignore_datasets_file == env.dir.path() / "lists" / "grey.yaml");
+    CHECK(c.enabled_providers == std::vector<std::string>{"pmp", "example"});
+
+    CHECK(env.load("n_jobs = -1\n").n_jobs == -1);
+    CHECK(env.load("[providers]\nenabled = []\n").enabled_providers.empty());
+    CHECK(env.load("ignore_datasets_file = \"/etc/ref/grey.yaml\"\n").ignore_datasets_file == fs::path("/etc/ref/grey.yaml"));
+}
+
+TEST_CASE("the grey-list path expands a tilde and a blank one is unset", "[config]") {
+    CleanEnvironment env;
+    ScopedEnv home("HOME", (env.dir.path() / "home").string());
+    CHECK(env.load("ignore_datasets_file = \"~/grey.yaml\"\n").ignore_datasets_file == env.dir.path() / "home" / "grey.yaml");
+    CHECK(env.load("ignore_datasets_file = \"~\"\n").ignore_datasets_file == env.dir.path() / "home");
+    CHECK_FALSE(env.load("ignore_datasets_file = \"\"\n").ignore_datasets_file);
+    CHECK_FALSE(env.load("ignore_datasets_file = \"  \"\n").ignore_datasets_file);
+}
+
+TEST_CASE("REF_ variables override the new keys and empty ones are unset", "[config]") {
+    CleanEnvironment env;
+    const std::string file = "n_jobs = 4\ncmip6_parser = \"drs\"\nignore_datasets_file = \"grey.yaml\"\n"
+                             "[providers]\nenabled = [\"pmp\"]\n";
+    {
+        ScopedEnv jobs("REF_N_JOBS", "8");
+        ScopedEnv cmip6("REF_CMIP6_PARSER", "complete");
+        ScopedEnv cmip7("REF_CMIP7_PARSER", "drs");
+        ScopedEnv ignore("REF_IGNORE_DATASETS_FILE", "/srv/grey.yaml");
+        ScopedEnv providers("REF_DIAGNOSTIC_PROVIDERS", " example , pmp,,esmvaltool ");
+        const config::Config c = env.load(file);
+        CHECK(c.n_jobs == 8);
+        CHECK(c.cmip6_parser == config::DatasetParser::Complete);
+        CHECK(c.cmip7_parser == config::DatasetParser::Drs);
+        CHECK(c.ignore_datasets_file == fs::path("/srv/grey.yaml"));
+        CHECK(c.enabled_providers == std::vector<std::string>{"example", "pmp", "esmvaltool"});
+    }
+    {
+        ScopedEnv jobs("REF_N_JOBS", "");
+        ScopedEnv cmip6("REF_CMIP6_PARSER", "");
+        ScopedEnv ignore("REF_IGNORE_DATASETS_FILE", "");
+        ScopedEnv providers("REF_DIAGNOSTIC_PROVIDERS", "");
+        const config::Config c = env.load(file);
+        CHECK(c.n_jobs == 4);
+        CHECK(c.cmip6_parser == config::DatasetParser::Drs);
+        CHECK(c.ignore_datasets_file == env.dir.path() / "grey.yaml");
+        CHECK(c.enabled_providers == std::vector<std::string>{"pmp"});
+    }
+    {
+        ScopedEnv home("HOME", "/home/operator");
+        ScopedEnv jobs("REF_N_JOBS", "-1");
+        ScopedEnv ignore("REF_IGNORE_DATASETS_FILE", "~/grey.yaml");
+        const config::Config c = config::load({});
+        CHECK(c.n_jobs == -1);
+        CHECK(c.ignore_datasets_file == fs::path("/home/operator/grey.yaml"));
+    }
+}
+
+TEST_CASE("invalid values of the new keys are errors naming the file and key", "[config]") {
+    CleanEnvironment env;
+    const std::string file = env.file().string();
+    auto error_of = [&](const std::string& text) {
+        try {
+            env.load(text);
+        } catch (const config::ConfigError& e) {
+            return std::string(e.what());
+        }
+        return std::string();
+    };
+    CHECK(error_of("n_jobs = 0\n") == file + ": 'n_jobs' must be -1 (all CPUs) or a whole number >= 1, not 0");
+    CHECK(error_of("n_jobs = -2\n") == file + ": 'n_jobs' must be -1 (all CPUs) or a whole number >= 1, not -2");
+    CHECK(error_of("n_jobs = \"4\"\n") == file + ": 'n_jobs' must be an integer (line 1, column 10)");
+    CHECK(error_of("n_jobs = 1.5\n") == file + ": 'n_jobs' must be an integer (line 1, column 10)");
+    CHECK(error_of("n_jobs = 4294967297\n") == file + ": 'n_jobs' is too large: 4294967297");
+    CHECK(error_of("cmip6_parser = \"fast\"\n") ==
+          file + ": 'cmip6_parser': unknown parser 'fast' (expected \"complete\" or \"drs\") (line 1, column 16)");
+    CHECK(error_of("cmip7_parser = \"DRS\"\n") ==
+          file + ": 'cmip7_parser': unknown parser 'DRS' (expected \"complete\" or \"drs\") (line 1, column 16)");
+    CHECK(error_of("cmip7_parser = true\n") == file + ": 'cmip7_parser' must be a string (line 1, column 16)");
+    CHECK(error_of("ignore_datasets_file = 3\n") == file + ": 'ignore_datasets_file' must be a string (line 1, column 24)");
+    CHECK(error_of("providers = [\"pmp\"]\n") == file + ": 'providers' must be a table (line 1, column 13)");
+    CHECK(error_of("[providers]\nenabled = \"pmp\"\n") ==
+          file + ": 'providers.enabled' must be a list of provider slugs (line 2, column 11)");
+    CHECK(error_of("[providers]\nenabled = [\"pmp\", 3]\n") ==
+          file + ": 'providers.enabled[1]' must be a string (line 2, column 19)");
+    CHECK(error_of("[providers]\nenabled = [\"pmp\", \"example\", \"pmp\"]\n") ==
+          file + ": 'providers.enabled': provider 'pmp' is listed twice");
+    CHECK(error_of("[providers]\nenabled = [\"\"]\n") == file + ": 'providers.enabled': empty provider slug");
+}
+
+TEST_CASE("invalid REF_ values of the new keys are errors naming the variable", "[config]") {
+    CleanEnvironment env;
+    auto error_with = [&](const std::string& name, const std::string& value) {
+        ScopedEnv variable(name, value);
+        try {
+            config::load({});
+        } catch (const config::ConfigError& e) {
+            return std::string(e.what());
+        }
+        return std::string();
+    };
+    CHECK(error_with("REF_N_JOBS", "all") == "REF_N_JOBS must be -1 (all CPUs) or a whole number >= 1, not 'all'");
+    CHECK(error_with("REF_N_JOBS", "2x") == "REF_N_JOBS must be -1 (all CPUs) or a whole number >= 1, not '2x'");
+    CHECK(error_with("REF_N_JOBS", "0") == "REF_N_JOBS must be -1 (all CPUs) or a whole number >= 1, not 0");
+    CHECK(error_with("REF_N_JOBS", " 3 ").empty());
+    // The REF quietly takes any other value as drs; a typo here should not change the parser.
+    CHECK(error_with("REF_CMIP6_PARSER", "drs2") == "REF_CMIP6_PARSER: unknown parser 'drs2' (expected \"complete\" or \"drs\")");
+    CHECK(error_with("REF_CMIP7_PARSER", "x") == "REF_CMIP7_PARSER: unknown parser 'x' (expected \"complete\" or \"drs\")");
+    CHECK(error_with("REF_DIAGNOSTIC_PROVIDERS", "pmp,example,pmp") ==
+          "REF_DIAGNOSTIC_PROVIDERS: provider 'pmp' is listed twice");
+}
+
+TEST_CASE("unknown provider keys warn and the REF's provider table gets a hint", "[config]") {
+    CleanEnvironment env;
+    const config::Config c = env.load("[[diagnostic_providers]]\nprovider = \"climate_ref_pmp:provider\"\n"
+                                      "[providers]\nenabled = [\"pmp\"]\ndisabled = [\"ilamb\"]\n");
+    CHECK(c.enabled_providers == std::vector<std::string>{"pmp"});
+    CHECK(has_warning(c, "unknown key 'diagnostic_providers' ignored (list provider slugs in [providers] enabled"));
+    CHECK(has_warning(c, "unknown key 'providers.disabled' ignored"));
+}
+
+TEST_CASE("effective_jobs resolves -1 to the CPUs available", "[config]") {
+    CHECK(config::effective_jobs(1) == 1);
+    CHECK(config::effective_jobs(6) == 6);
+    CHECK(config::effective_jobs(-1) >= 1);
+    CHECK(config::parse_dataset_parser("drs") == config::DatasetParser::Drs);
+    CHECK(config::to_string(config::DatasetParser::Complete) == "complete");
+    CHECK(config::to_string(config::DatasetParser::Drs) == "drs");
+}
+
+TEST_CASE("config list prints the new keys as TOML that loads back", "[config][cli]") {
+    CleanEnvironment env;
+    std::ofstream(env.file()) << "n_jobs = -1\ncmip7_parser = \"drs\"\nignore_datasets_file = \"grey \\\"list\\\".yaml\"\n"
+                                 "[providers]\nenabled = [\"pmp\", \"example\"]\n";
+    auto r = test::run_command(test::engine_program().string() + " --config " + env.file().string() + " config list");
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.out, Catch::Contains("\nn_jobs = -1\n"));
+    CHECK_THAT(r.out, Catch::Contains("\ncmip6_parser = \"complete\"\ncmip7_parser = \"drs\"\n"));
+    CHECK_THAT(r.out, Catch::Contains("\n[providers]\nenabled = [\"pmp\", \"example\"]\n"));
+
+    // The listing is itself a configuration file with the same values.
+    std::ofstream(env.file("listed.toml")) << r.out;
+    config::Overrides overrides;
+    overrides.config_file = env.file("listed.toml");
+    const config::Config listed = config::load(overrides);
+    CHECK(listed.warnings.empty());
+    CHECK(listed.n_jobs == -1);
+    CHECK(listed.cmip6_parser == config::DatasetParser::Complete);
+    CHECK(listed.cmip7_parser == config::DatasetParser::Drs);
+    CHECK(listed.ignore_datasets_file == env.dir.path() / "grey \"list\".yaml");
+    CHECK(listed.enabled_providers == std::vector<std::string>{"pmp", "example"});
+
+    // Unset optional values are left out: TOML has no null.
+    std::ofstream(env.file()) << "n_jobs = 2\n";
+    r = test::run_command(test::engine_program().string() + " --config " + env.file().string() + " config list");
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.out, !Catch::Contains("ignore_datasets_file"));
+    CHECK_THAT(r.out, Catch::Contains("\n[providers]\nenabled = []\n"));
+}

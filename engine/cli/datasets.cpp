@@ -109,8 +109,9 @@ po::options_description datasets_ingest_options() {
          "register the rows of an intake-esm/ESGF-style CSV catalog (one row per file, a path column) without opening files")
         ("set", po::value<std::vector<std::string>>()->composing()->value_name("KEY=VALUE"),
          "replace {KEY} in the catalog's paths (repeatable), e.g. --set data_dir=/archive")
-        ("parser", po::value<std::string>()->default_value("complete"), "complete (open each file) or drs (path only; cmip6 and cmip7)")
-        ("n-jobs", po::value<int>()->default_value(1), "parsing processes (-1: one per CPU)")
+        ("parser", po::value<std::string>(),
+         "complete (open each file) or drs (path only; cmip6 and cmip7); default: cmip6_parser / cmip7_parser, else complete")
+        ("n-jobs", po::value<int>(), "parsing processes (-1: one per CPU; default: n_jobs, 1)")
         ("chunk-size", po::value<std::size_t>()->default_value(5000),
          "files parsed and registered at a time (bounds memory; a folder is never split)")
         ("no-skip-invalid", "fail the whole ingest when a dataset's files disagree, instead of leaving that dataset out");
@@ -136,11 +137,15 @@ int datasets_ingest(const CommandContext& ctx) {
             substitutions[item.substr(0, eq)] = item.substr(eq + 1);
         }
     }
-    const std::string parser_text = ctx.options["parser"].as<std::string>();
+    const config::Config config = load_config(ctx);
+    std::string parser_text = "complete";
+    if (ctx.options.count("parser")) parser_text = ctx.options["parser"].as<std::string>();
+    else if (type == solver::SourceType::Cmip6) parser_text = std::string(config::to_string(config.cmip6_parser));
+    else if (type == solver::SourceType::Cmip7) parser_text = std::string(config::to_string(config.cmip7_parser));
     if (parser_text != "complete" && parser_text != "drs") throw UsageError("--parser must be 'complete' or 'drs'");
-    int jobs = ctx.options["n-jobs"].as<int>();
-    if (jobs == -1) jobs = static_cast<int>(std::max(1L, ::sysconf(_SC_NPROCESSORS_ONLN)));
-    if (jobs < 1) throw UsageError("--n-jobs must be -1 or at least 1");
+    int jobs = ctx.options.count("n-jobs") ? ctx.options["n-jobs"].as<int>() : config.n_jobs;
+    if (jobs != -1 && jobs < 1) throw UsageError("--n-jobs must be -1 or at least 1");
+    jobs = config::effective_jobs(jobs);
 
     const auto adapter = catalog::make_adapter(type);
     catalog::IngestOptions options;
@@ -154,7 +159,7 @@ int datasets_ingest(const CommandContext& ctx) {
     Progress progress;
     options.on_progress = [&](std::size_t done, std::size_t total, const std::string& stage) { progress.update(done, total, stage); };
 
-    auto db = open_store(load_config(ctx));
+    auto db = open_store(config);
     catalog::IngestStats stats;
     if (from_catalog) {
         stats = catalog::ingest_catalog(*db, *adapter, ctx.options["catalog"].as<std::string>(), substitutions, options);

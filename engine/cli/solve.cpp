@@ -6,6 +6,7 @@
 #include "execute/runner.hpp"
 #include "executions/record.hpp"
 #include "executions/solve.hpp"
+#include "solver/ignore_list.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -109,15 +110,39 @@ int solve(const CommandContext& ctx) {
     options.on_info = [](const std::string& m) { spdlog::info("{}", m); };
 
     const host::PluginRegistry registry = discover_plugins(config);
+    for (const auto& problem : registry.problems()) spdlog::warn("{}: {}", problem.path.string(), problem.reason);
+    // Providers in configured order ([providers] enabled), else in discovery order.
+    std::vector<const host::PluginLibrary*> providers;
+    if (config.enabled_providers.empty()) {
+        for (const auto& plugin : registry.plugins()) providers.push_back(plugin.get());
+    } else {
+        for (const auto& slug : config.enabled_providers) {
+            if (const auto* plugin = registry.find_provider(slug)) providers.push_back(plugin);
+            else spdlog::warn("provider '{}' is enabled in the configuration but no loaded plugin provides it", slug);
+        }
+    }
     std::vector<executions::DiagnosticToSolve> diagnostics;
     std::map<std::string, const host::PluginLibrary*> plugin_of;
-    for (const auto& plugin : registry.plugins()) {
+    for (const auto* plugin : providers) {
         const auto& p = plugin->declaration();
-        plugin_of[p.slug] = plugin.get();
+        plugin_of[p.slug] = plugin;
         for (const auto& d : p.diagnostics)
             diagnostics.push_back({p.slug, p.name, p.version, d.slug, d.name, d.version, d.data_requirements});
     }
-    if (registry.plugins().empty()) {
+    if (config.ignore_datasets_file) {
+        std::vector<std::string> warnings;
+        options.ignored = solver::load_ignore_list(*config.ignore_datasets_file, warnings);
+        for (const auto& w : warnings) spdlog::warn("{}", w);
+        for (const auto& entry : options.ignored) {
+            const bool known = std::any_of(diagnostics.begin(), diagnostics.end(), [&](const auto& d) {
+                return d.provider_slug == entry.provider && d.diagnostic_slug == entry.diagnostic;
+            });
+            if (!known)
+                spdlog::warn("{}: no loaded diagnostic {}/{}; its entries are unused", config.ignore_datasets_file->string(),
+                             entry.provider, entry.diagnostic);
+        }
+    }
+    if (providers.empty()) {
         spdlog::error("no provider plugins are loaded (searched: {} location(s)); see `ref-engine providers list` and "
                       "the plugins.paths setting",
                       config.plugin_paths.size());
@@ -144,6 +169,7 @@ int solve(const CommandContext& ctx) {
     catalog::DatabaseCatalogSource::Options source_options;
     source_options.dataset_filter = options.filters.datasets;
     source_options.on_info = options.on_info;
+    source_options.jobs = config::effective_jobs(config.n_jobs);
     catalog::DatabaseCatalogSource source(*db, source_options);
 
     std::size_t failed = 0, succeeded = 0;

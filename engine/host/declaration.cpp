@@ -50,7 +50,7 @@ DiagnosticDeclaration parse_diagnostic(const json& obj, const std::string& where
     try {
         d.data_requirements = solver::parse_requirements(*reqs, where + ".data_requirements");
     } catch (const solver::RequirementError& e) {
-        throw DeclarationError(e.what());
+        throw DeclarationError(std::string(e.what()) + " (diagnostic '" + d.slug + "')");
     }
     d.raw = obj;
     return d;

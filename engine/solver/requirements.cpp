@@ -76,6 +76,7 @@ std::optional<PartialDateTime> partial_date_of(const json& obj, const char* name
 
 Names required_group_by(const json& obj, const std::string& where) {
     Names group_by = names_of(member(obj, "group_by", where), where + ".group_by");
+    if (group_by.empty()) fail(where + ".group_by", "an empty list groups nothing; name at least one facet");
     return group_by;
 }
 
@@ -123,6 +124,7 @@ Constraint constraint_of(const json& obj, const std::string& where) {
         SelectFirstMember c;
         if (obj.contains("member_facet")) c.member_facet = string_of(obj["member_facet"], where + ".member_facet");
         c.group_by = optional_names(obj, "group_by", where, {"source_id"});
+        if (c.group_by.empty()) fail(where + ".group_by", "an empty list groups nothing; name at least one facet");
         return c;
     }
     fail(where + ".type", "unknown constraint type '" + type + "'");

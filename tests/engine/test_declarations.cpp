@@ -119,6 +119,17 @@ TEST_CASE("declaration errors say what is wrong and where", "[declaration]") {
                                                 {"constraints", json::array({{{"type", "require_facets"}, {"dimension", "x"},
                                                                               {"required_facets", {"a"}}, {"operator", "most"}}})}}})}}}));
     CHECK_THAT(error_of(bad_op), Catch::Contains("constraints[0].operator: expected 'all' or 'any'"));
+    for (const char* type : {"require_contiguous_timerange", "require_overlapping_timerange", "select_first_member"}) {
+        json empty_constraint_group = provider_with(json::array({{{"slug", "d"}, {"name", "D"},
+            {"data_requirements", json::array({{{"source_type", "cmip6"},
+                {"constraints", json::array({{{"type", type}, {"group_by", json::array()}}})}}})}}}));
+        CHECK_THAT(error_of(empty_constraint_group), Catch::Contains("constraints[0].group_by: an empty list groups nothing"));
+    }
+    json unknown_constraint = provider_with(json::array({{{"slug", "d"}, {"name", "D"},
+        {"data_requirements", json::array({{{"source_type", "cmip6"},
+            {"constraints", json::array({{{"type", "teleport_datasets"}}})}}})}}}));
+    CHECK_THAT(error_of(unknown_constraint),
+               Catch::Contains("unknown constraint type 'teleport_datasets'") && Catch::Contains("(diagnostic 'd')"));
     CHECK_THAT(error_of(json::array()), Catch::Contains("must be a JSON object"));
 }
 

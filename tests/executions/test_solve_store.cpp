@@ -352,3 +352,16 @@ TEST_CASE("two solves at the same time never duplicate groups or executions", "[
         CHECK(count(db, "SELECT COUNT(*) FROM diagnostic") == 2);
     });
 }
+
+TEST_CASE("an unknown facet stops the solve naming the diagnostic and keeps what was committed", "[solve-store]") {
+    Fixture fx;
+    test::ScratchDatabase scratch(store::Dialect::Sqlite);
+    store::migrate(scratch.db());
+    fx.ingest(scratch.db(), "cmip6");
+    auto bad = all_tas("unknown-facet");
+    bad.requirements[0][0].filters = {{{"nonsense", {"x"}}}};
+    // The first diagnostic commits its execution before the second fails.
+    CHECK_THROWS_WITH(solve(scratch.db(), {all_tas("good"), bad}),
+                      Catch::Contains("example/unknown-facet") && Catch::Contains("'nonsense'"));
+    CHECK(count(scratch.db(), "SELECT COUNT(*) FROM execution") == 1);
+}

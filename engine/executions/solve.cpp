@@ -181,147 +181,202 @@ json execution_definition(const std::string& full_slug, const std::string& key, 
             {"datasets", std::move(datasets)}};
 }
 
+namespace {
+
+// One solve: the state that lives across diagnostics and candidates.
+class SolveRun {
+public:
+    SolveRun(store::Database& db, solver::CatalogSource& source, const SolveOptions& options, const Submit& submit)
+        : db_(db), source_(source), options_(options), submit_(submit),
+          cutoff_(utc_text(std::chrono::system_clock::now() - options.stale_after)) {}
+
+    SolveReport run(const std::vector<DiagnosticToSolve>& diagnostics) {
+        if (options_.limit && *options_.limit <= 0) {
+            report_.limit_reached = true;
+            return std::move(report_);
+        }
+        if (!options_.dry_run) report_.stale_reaped = reap_stale_executions(db_, options_.stale_after);
+        try {
+            for (const auto& d : diagnostics)
+                if (solver::diagnostic_selected(options_.filters, d.provider_slug, d.diagnostic_slug)) solve_one(d);
+        } catch (const LimitReached&) {
+            report_.limit_reached = true;
+            info("reached the execution limit of " + std::to_string(*options_.limit));
+        }
+        return std::move(report_);
+    }
+
+private:
+    void info(const std::string& message) const {
+        if (options_.on_info) options_.on_info(message);
+    }
+
+    void solve_one(const DiagnosticToSolve& d) {
+        diagnostic_id_ = options_.dry_run ? diagnostic_id(db_, d.provider_slug, d.diagnostic_slug)
+                                          : std::optional<int64_t>(register_diagnostic(db_, d));
+        groups_ = diagnostic_id_ ? load_groups(db_, *diagnostic_id_, d.version, cutoff_)
+                                 : std::unordered_map<std::string, GroupState>{};
+        selectors_of_key_.clear();
+        for (const auto& [k, g] : groups_) selectors_of_key_.emplace(k, g.selectors);
+
+        const std::size_t candidates_before = report_.candidates, new_before = report_.executions.size();
+        const auto report_diagnostic = [&] {
+            info(d.full_slug() + ": " + std::to_string(report_.candidates - candidates_before) + " candidate(s), " +
+                 std::to_string(report_.executions.size() - new_before) + (options_.dry_run ? " would run" : " new"));
+        };
+        const auto requirements = solver::with_ignored(d.requirements, d.provider_slug, d.diagnostic_slug, options_.ignored);
+        try {
+            solver::solve_diagnostic(source_, d.full_slug(), requirements,
+                                     [&](const solver::Candidate& candidate) { consider(d, candidate); });
+        } catch (const LimitReached&) {
+            report_diagnostic();
+            throw;
+        }
+        report_diagnostic();
+    }
+
+    // Keys join raw values with '_', so distinct selectors can share one (spec Q7): the later
+    // selector gets the key plus a digest of its selectors.
+    std::string unique_key(const std::vector<solver::CollectionIdentity>& identities, const std::string& selectors) {
+        std::string key = solver::group_key(identities);
+        const json doc = json::parse(selectors);
+        if (const auto it = selectors_of_key_.find(key); it != selectors_of_key_.end() && it->second != doc)
+            key += "~" + util::sha1_hex(selectors).substr(0, 8);
+        selectors_of_key_.emplace(key, doc);
+        return key;
+    }
+
+    void consider(const DiagnosticToSolve& d, const solver::Candidate& candidate) {
+        ++report_.candidates;
+        const auto identities = candidate.identities();
+        const std::string selectors = solver::selectors_json(identities);
+        const std::string key = unique_key(identities, selectors);
+        const std::string hash = solver::dataset_hash(identities);
+
+        // The groups read at the start decide first; a real solve checks again under a lock.
+        const auto known = groups_.find(key);
+        const auto reason = should_run(known == groups_.end() ? nullptr : &known->second, hash, options_.rerun_failed);
+        if (!reason) {
+            const bool in_progress = known->second.last && !known->second.last->successful;
+            ++(in_progress ? report_.skipped_in_progress : report_.skipped_up_to_date);
+            return;
+        }
+
+        PlannedExecution planned;
+        planned.provider = d.provider_slug;
+        planned.diagnostic = d.diagnostic_slug;
+        planned.key = key;
+        planned.dataset_hash = hash;
+        planned.reason = *reason;
+        if (known != groups_.end()) planned.group_id = known->second.id;
+        for (const auto& c : candidate.collections) {
+            auto ids = c.instance_ids();
+            std::sort(ids.begin(), ids.end());
+            ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+            planned.instance_ids[std::string(solver::to_string(c.catalog->type()))] = std::move(ids);
+        }
+
+        const bool held_back = (options_.one_per_provider && new_per_provider_[d.provider_slug] >= 1) ||
+                               (options_.one_per_diagnostic && report_.per_diagnostic[d.full_slug()] >= 1);
+        if (options_.dry_run) {
+            if (held_back) {
+                ++report_.skipped_one_of;
+                return;
+            }
+        } else if (!persist(d, candidate, identities, selectors, held_back, planned)) {
+            return;
+        }
+
+        ++report_.per_diagnostic[d.full_slug()];
+        ++report_.per_provider[d.provider_slug];
+        ++new_per_provider_[d.provider_slug];
+        report_.executions.push_back(std::move(planned));
+        if (!options_.dry_run && options_.execute && submit_) {
+            submit_(report_.executions.back());
+            report_.executions.back().definition = json();  // the executor has it; keep memory flat
+        }
+        if (options_.limit && static_cast<int64_t>(report_.executions.size()) >= *options_.limit) throw LimitReached{};
+    }
+
+    // One transaction: get-or-create the group, decide under its row lock, create the
+    // execution, its fragment and dataset links. False when nothing was created.
+    bool persist(const DiagnosticToSolve& d, const solver::Candidate& candidate,
+                 const std::vector<solver::CollectionIdentity>& identities, const std::string& selectors, bool held_back,
+                 PlannedExecution& planned) {
+        const int64_t diagnostic = *diagnostic_id_;
+        const int64_t version = d.version;
+        store::Transaction tx(db_);
+        const bool created =
+            db_.execute("INSERT INTO execution_group (diagnostic_id, key, diagnostic_version, dirty, selectors) "
+                        "VALUES (?, ?, ?, TRUE, ?) ON CONFLICT (diagnostic_id, key, diagnostic_version) DO NOTHING",
+                        {diagnostic, planned.key, version, selectors}) > 0;
+        // The row lock makes concurrent solves decide one after the other.
+        const bool postgres = db_.dialect() == store::Dialect::Postgres;
+        const auto g = db_.query(std::string("SELECT id, dirty FROM execution_group WHERE diagnostic_id = ? AND key = ? "
+                                             "AND diagnostic_version = ?") +
+                                     (postgres ? " FOR UPDATE" : ""),
+                                 {diagnostic, planned.key, version});
+        GroupState state;
+        state.id = integer(g.rows.at(0).at(0)).value_or(0);
+        state.dirty = integer(g.rows.at(0).at(1)).value_or(0) != 0;
+        if (created)
+            db_.execute("UPDATE diagnostic SET promoted_version = (SELECT MAX(diagnostic_version) FROM execution_group "
+                        "WHERE diagnostic_id = ?) WHERE id = ?",
+                        {diagnostic, diagnostic});
+        state.last = last_execution(db_, state.id, cutoff_);
+        planned.group_id = state.id;
+        const auto reason = created ? std::optional<RunReason>(RunReason::NewGroup)
+                                    : should_run(&state, planned.dataset_hash, options_.rerun_failed);
+        groups_[planned.key] = state;
+        if (!reason || held_back) {
+            ++(reason ? report_.skipped_one_of : report_.skipped_in_progress);
+            tx.commit();  // a new group stays, as in the REF
+            return false;
+        }
+        planned.reason = *reason;
+        const auto e = db_.query("INSERT INTO execution (execution_group_id, dataset_hash, output_fragment, "
+                                 "provider_version, successful, retracted) VALUES (?, ?, '_pending', ?, NULL, FALSE) "
+                                 "RETURNING id",
+                                 {state.id, planned.dataset_hash, d.provider_version});
+        planned.execution_id = integer(e.rows.at(0).at(0)).value_or(0);
+        // The REF passes version 1 here whatever the diagnostic's version (spec Q4); the group
+        // id already keeps versions apart, so paths stay as the REF lays them out.
+        planned.output_fragment =
+            solver::output_fragment(d.provider_slug, d.diagnostic_slug, identities, state.id, *planned.execution_id, 1);
+        db_.execute("UPDATE execution SET output_fragment = ? WHERE id = ?", {planned.output_fragment, *planned.execution_id});
+        std::set<int64_t> linked;
+        for (const auto& c : candidate.collections)
+            for (const int64_t dataset : c.dataset_ids())
+                if (linked.insert(dataset).second)
+                    db_.execute("INSERT INTO execution_dataset (execution_id, dataset_id) VALUES (?, ?)",
+                                {*planned.execution_id, dataset});
+        if (options_.execute)
+            planned.definition = execution_definition(d.full_slug(), planned.key, candidate, options_.scratch_root,
+                                                      options_.scratch_root / planned.output_fragment);
+        state.last = LastExecution{planned.dataset_hash, std::nullopt, false};
+        groups_[planned.key] = state;
+        tx.commit();
+        return true;
+    }
+
+    store::Database& db_;
+    solver::CatalogSource& source_;
+    const SolveOptions& options_;
+    const Submit& submit_;
+    const std::string cutoff_;
+    SolveReport report_;
+    std::map<std::string, std::size_t> new_per_provider_;
+    // Per diagnostic:
+    std::optional<int64_t> diagnostic_id_;
+    std::unordered_map<std::string, GroupState> groups_;
+    std::unordered_map<std::string, json> selectors_of_key_;
+};
+
+}  // namespace
+
 SolveReport solve(store::Database& db, solver::CatalogSource& source, const std::vector<DiagnosticToSolve>& diagnostics,
                   const SolveOptions& options, const Submit& submit) {
-    SolveReport report;
-    const auto info = [&](const std::string& m) {
-        if (options.on_info) options.on_info(m);
-    };
-    if (options.limit && *options.limit <= 0) {
-        report.limit_reached = true;
-        return report;
-    }
-    if (!options.dry_run) report.stale_reaped = reap_stale_executions(db, options.stale_after);
-    const std::string cutoff = utc_text(std::chrono::system_clock::now() - options.stale_after);
-    const bool postgres = db.dialect() == store::Dialect::Postgres;
-    std::size_t total = 0;
-    std::map<std::string, std::size_t> new_per_provider;
-
-    try {
-        for (const auto& d : diagnostics) {
-            if (!solver::diagnostic_selected(options.filters, d.provider_slug, d.diagnostic_slug)) continue;
-            std::optional<int64_t> diag_id =
-                options.dry_run ? diagnostic_id(db, d.provider_slug, d.diagnostic_slug) : register_diagnostic(db, d);
-            auto groups = diag_id ? load_groups(db, *diag_id, d.version, cutoff)
-                                  : std::unordered_map<std::string, GroupState>{};
-            // Keys join raw values with '_', so distinct selectors can share one (spec Q7): the
-            // later selector gets the key plus a digest of its selectors.
-            std::unordered_map<std::string, json> selectors_of_key;
-            for (const auto& [k, g] : groups) selectors_of_key.emplace(k, g.selectors);
-            const auto requirements = solver::with_ignored(d.requirements, d.provider_slug, d.diagnostic_slug, options.ignored);
-
-            solver::solve_diagnostic(source, d.full_slug(), requirements, [&](const solver::Candidate& candidate) {
-                ++report.candidates;
-                const auto identities = candidate.identities();
-                std::string key = solver::group_key(identities);
-                const std::string selectors = solver::selectors_json(identities);
-                const json selectors_doc = json::parse(selectors);
-                if (const auto it = selectors_of_key.find(key); it != selectors_of_key.end() && it->second != selectors_doc)
-                    key += "~" + util::sha1_hex(selectors).substr(0, 8);
-                selectors_of_key.emplace(key, selectors_doc);
-                const std::string hash = solver::dataset_hash(identities);
-
-                const auto known = groups.find(key);
-                auto reason = should_run(known == groups.end() ? nullptr : &known->second, hash, options.rerun_failed);
-                if (!reason) {
-                    const bool in_progress = known->second.last && !known->second.last->successful;
-                    ++(in_progress ? report.skipped_in_progress : report.skipped_up_to_date);
-                    return;
-                }
-
-                PlannedExecution planned;
-                planned.provider = d.provider_slug;
-                planned.diagnostic = d.diagnostic_slug;
-                planned.key = key;
-                planned.dataset_hash = hash;
-                planned.reason = *reason;
-                for (const auto& c : candidate.collections) {
-                    auto ids = c.instance_ids();
-                    std::sort(ids.begin(), ids.end());
-                    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-                    planned.instance_ids[std::string(solver::to_string(c.catalog->type()))] = std::move(ids);
-                }
-                if (known != groups.end()) planned.group_id = known->second.id;
-
-                const bool one_of_blocked =
-                    (options.one_per_provider && new_per_provider[d.provider_slug] >= 1) ||
-                    (options.one_per_diagnostic && report.per_diagnostic[d.full_slug()] >= 1);
-
-                if (!options.dry_run) {
-                    store::Transaction tx(db);
-                    const bool created =
-                        db.execute("INSERT INTO execution_group (diagnostic_id, key, diagnostic_version, dirty, selectors) "
-                                   "VALUES (?, ?, ?, TRUE, ?) ON CONFLICT (diagnostic_id, key, diagnostic_version) DO NOTHING",
-                                   {*diag_id, key, int64_t{d.version}, selectors}) > 0;
-                    // The row lock makes concurrent solves decide one after the other.
-                    const auto g = db.query(
-                        std::string("SELECT id, dirty FROM execution_group WHERE diagnostic_id = ? AND key = ? AND "
-                                    "diagnostic_version = ?") + (postgres ? " FOR UPDATE" : ""),
-                        {*diag_id, key, int64_t{d.version}});
-                    GroupState state;
-                    state.id = integer(g.rows.at(0).at(0)).value_or(0);
-                    state.dirty = integer(g.rows.at(0).at(1)).value_or(0) != 0;
-                    if (created)
-                        db.execute("UPDATE diagnostic SET promoted_version = (SELECT MAX(diagnostic_version) FROM "
-                                   "execution_group WHERE diagnostic_id = ?) WHERE id = ?",
-                                   {*diag_id, *diag_id});
-                    state.last = last_execution(db, state.id, cutoff);
-                    planned.group_id = state.id;
-                    const auto rechecked = created ? std::optional<RunReason>(RunReason::NewGroup)
-                                                   : should_run(&state, hash, options.rerun_failed);
-                    groups[key] = state;
-                    if (!rechecked || one_of_blocked) {
-                        if (!rechecked) ++report.skipped_in_progress;
-                        else ++report.skipped_one_of;
-                        tx.commit();
-                        return;
-                    }
-                    planned.reason = *rechecked;
-                    const auto e = db.query(
-                        "INSERT INTO execution (execution_group_id, dataset_hash, output_fragment, provider_version, "
-                        "successful, retracted) VALUES (?, ?, '_pending', ?, NULL, FALSE) RETURNING id",
-                        {state.id, hash, d.provider_version});
-                    planned.execution_id = integer(e.rows.at(0).at(0)).value_or(0);
-                    // The original passes version 1 here whatever the diagnostic's version (spec Q4);
-                    // the group id already keeps versions apart, so paths stay as the REF lays them out.
-                    planned.output_fragment = solver::output_fragment(d.provider_slug, d.diagnostic_slug, identities,
-                                                                      state.id, *planned.execution_id, 1);
-                    db.execute("UPDATE execution SET output_fragment = ? WHERE id = ?",
-                               {planned.output_fragment, *planned.execution_id});
-                    std::set<int64_t> linked;
-                    for (const auto& c : candidate.collections)
-                        for (const int64_t dataset : c.dataset_ids())
-                            if (linked.insert(dataset).second)
-                                db.execute("INSERT INTO execution_dataset (execution_id, dataset_id) VALUES (?, ?)",
-                                           {*planned.execution_id, dataset});
-                    if (options.execute)
-                        planned.definition = execution_definition(d.full_slug(), key, candidate, options.scratch_root,
-                                                                  options.scratch_root / planned.output_fragment);
-                    state.last = LastExecution{hash, std::nullopt, false};
-                    groups[key] = state;
-                    tx.commit();
-                } else if (one_of_blocked) {
-                    ++report.skipped_one_of;
-                    return;
-                }
-
-                ++report.per_diagnostic[d.full_slug()];
-                ++report.per_provider[d.provider_slug];
-                ++new_per_provider[d.provider_slug];
-                ++total;
-                report.executions.push_back(std::move(planned));
-                if (!options.dry_run && options.execute && submit) {
-                    submit(report.executions.back());
-                    report.executions.back().definition = json();  // the executor has it; keep memory flat
-                }
-                if (options.limit && static_cast<int64_t>(total) >= *options.limit) throw LimitReached{};
-            });
-        }
-    } catch (const LimitReached&) {
-        report.limit_reached = true;
-        info("reached the execution limit of " + std::to_string(*options.limit));
-    }
-    return report;
+    return SolveRun(db, source, options, submit).run(diagnostics);
 }
 
 }  // namespace ref::executions

@@ -27,14 +27,6 @@ std::string to_string(RunReason reason) {
 
 namespace {
 
-std::string utc_text(std::chrono::system_clock::time_point t) {
-    const std::time_t seconds = std::chrono::system_clock::to_time_t(t);
-    std::tm tm{};
-    gmtime_r(&seconds, &tm);
-    char buffer[32];
-    std::strftime(buffer, sizeof buffer, "%Y-%m-%d %H:%M:%S", &tm);
-    return buffer;
-}
 
 std::optional<int64_t> integer(const Value& v) {
     if (const auto* n = std::get_if<int64_t>(&v)) return *n;
@@ -140,7 +132,7 @@ struct LimitReached {};
 }  // namespace
 
 std::size_t reap_stale_executions(store::Database& db, std::chrono::seconds stale_after) {
-    const std::string cutoff = utc_text(std::chrono::system_clock::now() - stale_after);
+    const std::string cutoff = store::utc_text(std::chrono::system_clock::now() - stale_after);
     store::Transaction tx(db);
     db.execute(
         "UPDATE execution_group SET dirty = TRUE, updated_at = CURRENT_TIMESTAMP WHERE id IN (SELECT execution_group_id "
@@ -188,7 +180,7 @@ class SolveRun {
 public:
     SolveRun(store::Database& db, solver::CatalogSource& source, const SolveOptions& options, const Submit& submit)
         : db_(db), source_(source), options_(options), submit_(submit),
-          cutoff_(utc_text(std::chrono::system_clock::now() - options.stale_after)) {}
+          cutoff_(store::utc_text(std::chrono::system_clock::now() - options.stale_after)) {}
 
     SolveReport run(const std::vector<DiagnosticToSolve>& diagnostics) {
         if (options_.limit && *options_.limit <= 0) {

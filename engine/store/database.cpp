@@ -2,6 +2,7 @@
 
 #include "store/backends.hpp"
 
+#include <chrono>
 #include <ctime>
 
 namespace ref::store {
@@ -63,8 +64,10 @@ DatabaseUrl parse_database_url(const std::string& url) {
                         "' (expected sqlite:///FILE or postgresql://USER:PASSWORD@HOST:PORT/DB)");
 }
 
-std::string utc_now_text() {
-    const std::time_t t = std::time(nullptr);
+std::string utc_now_text() { return utc_text(std::chrono::system_clock::now()); }
+
+std::string utc_text(std::chrono::system_clock::time_point when) {
+    const std::time_t t = std::chrono::system_clock::to_time_t(when);
     std::tm tm{};
     gmtime_r(&t, &tm);
     char text[32];

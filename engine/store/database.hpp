@@ -2,6 +2,7 @@
 // SQL is written once with `?` placeholders; each backend binds them its own way.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -74,6 +75,8 @@ public:
 
 // Now in UTC as "YYYY-MM-DD HH:MM:SS", the text form timestamps take in the database.
 std::string utc_now_text();
+// The same form for any moment.
+std::string utc_text(std::chrono::system_clock::time_point when);
 
 // Opens (and for SQLite creates, with its folder) the database. Throws DatabaseError.
 std::unique_ptr<Database> open_database(const DatabaseUrl& url);

@@ -2,6 +2,7 @@
 // requirements and an ECS-style composite, with complete and with path-only ingest.
 #include "../store/scratch_database.hpp"
 #include "catalog/solver_catalog.hpp"
+#include "diagnostics.hpp"
 #include "executions/solve.hpp"
 #include "store/migrations.hpp"
 
@@ -29,17 +30,6 @@ void ingest_sample(store::Database& db, catalog::Parser parser) {
     REQUIRE(stats.ok());
 }
 
-executions::DiagnosticToSolve timeseries() {
-    rc::DataRequirement r;
-    r.source_type = rc::SourceType::Cmip6;
-    r.filters = {{{"variable_id", {"tas", "rsut"}}}};
-    r.group_by = rc::Names{"source_id", "variable_id", "experiment_id", "variant_label"};
-    r.constraints = {rc::RequireContiguousTimerange{{"instance_id"}},
-                     rc::AddSupplementaryDataset{{{"variable_id", {"areacella"}}},
-                                                 {"source_id", "grid_label"},
-                                                 {"table_id", "experiment_id", "member_id", "version"}}};
-    return {"example", "Example", "1.0", "global-mean-timeseries", "Global Mean Timeseries", 1, {{r}}};
-}
 
 // Example 17's requirement (ESMValTool's equilibrium climate sensitivity, CMIP6 alternative).
 executions::DiagnosticToSolve ecs() {
@@ -67,7 +57,7 @@ executions::SolveReport dry_solve(store::Database& db) {
     catalog::DatabaseCatalogSource source(db, {});
     executions::SolveOptions options;
     options.dry_run = true;
-    return executions::solve(db, source, {timeseries(), ecs()}, options);
+    return executions::solve(db, source, {test::example_timeseries(), ecs()}, options);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include "../store/scratch_database.hpp"
 #include "catalog/solver_catalog.hpp"
 #include "executions/record.hpp"
+#include "diagnostics.hpp"
 #include "executions/solve.hpp"
 #include "store/migrations.hpp"
 #include "ref/datagen/default_tree.hpp"
@@ -22,18 +23,6 @@ namespace {
 
 namespace rc = solver;
 
-// The example provider's global-mean-timeseries requirement (docs/plugin-abi.md §2.1).
-executions::DiagnosticToSolve timeseries(int version = 1) {
-    rc::DataRequirement r;
-    r.source_type = rc::SourceType::Cmip6;
-    r.filters = {{{"variable_id", {"tas", "rsut"}}}};
-    r.group_by = rc::Names{"source_id", "variable_id", "experiment_id", "variant_label"};
-    r.constraints = {rc::RequireContiguousTimerange{{"instance_id"}},
-                     rc::AddSupplementaryDataset{{{"variable_id", {"areacella"}}},
-                                                 {"source_id", "grid_label"},
-                                                 {"table_id", "experiment_id", "member_id", "version"}}};
-    return {"example", "Example", "1.0", "global-mean-timeseries", "Global Mean Timeseries", version, {{r}}};
-}
 
 // One group of every model's tas, whatever the experiment.
 executions::DiagnosticToSolve all_tas(const std::string& slug = "all-tas") {
@@ -92,7 +81,7 @@ TEST_CASE("a solve writes groups and executions with their datasets and a second
         auto& db = scratch.db();
         store::migrate(db);
         fx.ingest(db, "cmip6");
-        const auto first = solve(db, {timeseries()});
+        const auto first = solve(db, {test::example_timeseries()});
         REQUIRE(first.executions.size() == 3);
         CHECK(first.executions[0].key == "cmip6_historical_REFSYN-1-0_rsut_r1i1p1f1");
         CHECK(first.executions[1].key == "cmip6_historical_REFSYN-1-0_tas_r1i1p1f1");
@@ -115,14 +104,14 @@ TEST_CASE("a solve writes groups and executions with their datasets and a second
         CHECK(selectors == json::parse(R"({"cmip6": [["experiment_id", "historical"], ["source_id", "REFSYN-1-0"],
                                           ["variable_id", "tas"], ["variant_label", "r1i1p1f1"]]})"));
 
-        const auto second = solve(db, {timeseries()});
+        const auto second = solve(db, {test::example_timeseries()});
         CHECK(second.executions.empty());
         CHECK(second.skipped_in_progress == 3);
         CHECK(count(db, "SELECT COUNT(*) FROM execution") == 3);
 
         for (const auto& e : first.executions) executions::record_outcome(db, *e.execution_id, outcome(true));
         for (const auto& e : first.executions) CHECK_FALSE(dirty(db, *e.group_id));
-        const auto third = solve(db, {timeseries()});
+        const auto third = solve(db, {test::example_timeseries()});
         CHECK(third.executions.empty());
         CHECK(third.skipped_up_to_date == 3);
     });
@@ -134,7 +123,7 @@ TEST_CASE("a new dataset version reruns only the group it belongs to", "[solve-s
         auto& db = scratch.db();
         store::migrate(db);
         fx.ingest(db, "cmip6");
-        const auto first = solve(db, {timeseries()});
+        const auto first = solve(db, {test::example_timeseries()});
         REQUIRE(first.executions.size() == 3);
         for (const auto& e : first.executions) executions::record_outcome(db, *e.execution_id, outcome(true));
 
@@ -148,7 +137,7 @@ TEST_CASE("a new dataset version reruns only the group it belongs to", "[solve-s
         for (const auto& f : tas.files) fs::copy_file(f.path, folder / fs::path(f.path).filename());
         fx.ingest(db, "cmip6", catalog::Parser::Complete, newer.path() / "CMIP6");
 
-        const auto again = solve(db, {timeseries()});
+        const auto again = solve(db, {test::example_timeseries()});
         REQUIRE(again.executions.size() == 1);
         const auto& e = again.executions[0];
         CHECK(e.key == "cmip6_historical_REFSYN-1-0_tas_r1i1p1f1");
@@ -262,7 +251,7 @@ TEST_CASE("a path-only ingest is finalised where a solve needs it and plans as a
         CHECK(count(db, "SELECT COUNT(*) FROM dataset WHERE finalised = FALSE") > 0);
         executions::SolveOptions dry;
         dry.dry_run = true;
-        const auto drs = solve(db, {timeseries()}, dry);
+        const auto drs = solve(db, {test::example_timeseries()}, dry);
         // tos and its cell area were not selected, so they stay path-only.
         CHECK(count(db, "SELECT COUNT(*) FROM dataset d JOIN cmip6_dataset c ON c.id = d.id WHERE d.finalised = FALSE "
                         "AND c.variable_id IN ('tas', 'rsut', 'areacella')") == 0);
@@ -272,7 +261,7 @@ TEST_CASE("a path-only ingest is finalised where a solve needs it and plans as a
         test::ScratchDatabase complete_db(store::Dialect::Sqlite);
         store::migrate(complete_db.db());
         fx.ingest(complete_db.db(), "cmip6");
-        const auto complete = solve(complete_db.db(), {timeseries()}, dry);
+        const auto complete = solve(complete_db.db(), {test::example_timeseries()}, dry);
         REQUIRE(drs.executions.size() == complete.executions.size());
         for (size_t i = 0; i < drs.executions.size(); ++i) {
             CHECK(drs.executions[i].key == complete.executions[i].key);
@@ -326,7 +315,7 @@ TEST_CASE("two solves at the same time never duplicate groups or executions", "[
     test::for_each_backend([&](test::ScratchDatabase& scratch) {
         store::migrate(scratch.db());
         fx.ingest(scratch.db(), "cmip6");
-        const std::vector<executions::DiagnosticToSolve> diagnostics = {timeseries(), all_tas()};
+        const std::vector<executions::DiagnosticToSolve> diagnostics = {test::example_timeseries(), all_tas()};
         std::vector<executions::SolveReport> reports(2);
         std::vector<std::string> errors(2);
         std::vector<std::thread> threads;

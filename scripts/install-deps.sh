@@ -13,7 +13,7 @@ packages=(
   # plots
   libcairo2-dev fonts-dejavu-core
   # tests and benchmarks (the tests start their own PostgreSQL server)
-  catch2 netcdf-bin hyperfine time postgresql
+  catch2 netcdf-bin hyperfine time sqlite3 postgresql
 )
 
 missing=()

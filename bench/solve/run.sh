@@ -53,8 +53,8 @@ make_db() {  # make_db ROWS DB
 }
 
 # The catalog the solver reads, straight from SQLite: every cmip6_dataset column plus the
-# file columns, with and without the latest-version ranking the solver applies (the latter
-# mirrors load_solver_catalog in engine/catalog/solver_catalog.cpp).
+# file columns; and the same with latest-version selection done in SQL (a RANK window), for
+# reference (the solver selects latest versions in memory instead, which is cheaper).
 sql_queries() {  # sql_queries DB -> writes $work/scan.sql and $work/latest.sql
   local columns identity
   columns=$(sqlite3 "$1" "SELECT group_concat('s.' || name, ', ') FROM pragma_table_info('cmip6_dataset') WHERE name != 'id'")
@@ -101,7 +101,7 @@ echo "### 1. Dry-run solve, $rows CMIP6 file rows, 23 diagnostics"
 hyperfine --warmup 1 --runs "$runs" --style basic --export-markdown "$work/1.md" \
   -n "ref-engine solve --dry-run" "$(solve_dry "$small") > /dev/null" \
   -n "baseline: SQL scan of the catalog (sqlite3)" "sqlite3 $small < $work/scan.sql > /dev/null" \
-  -n "reference: the solver's latest-version query (sqlite3)" "sqlite3 $small < $work/latest.sql > /dev/null" >/dev/null
+  -n "reference: latest versions by a SQL window (sqlite3)" "sqlite3 $small < $work/latest.sql > /dev/null" >/dev/null
 cat "$work/1.md"
 
 if [ -n "$large" ]; then
@@ -110,7 +110,7 @@ if [ -n "$large" ]; then
   hyperfine --warmup 1 --runs "$large_runs" --style basic --export-markdown "$work/2.md" \
     -n "ref-engine solve --dry-run" "$(solve_dry "$large") > /dev/null" \
     -n "baseline: SQL scan of the catalog (sqlite3)" "sqlite3 $large < $work/scan.sql > /dev/null" \
-    -n "reference: the solver's latest-version query (sqlite3)" "sqlite3 $large < $work/latest.sql > /dev/null" >/dev/null
+    -n "reference: latest versions by a SQL window (sqlite3)" "sqlite3 $large < $work/latest.sql > /dev/null" >/dev/null
   cat "$work/2.md"
 fi
 

@@ -30,6 +30,7 @@ public:
         int jobs = 1;  // parsing processes for finalisation
         bool dry_run = false;  // finalisation still writes: it only completes metadata
         std::function<void(const std::string&)> on_info;
+        std::function<void(const std::string&)> on_debug;
     };
     DatabaseCatalogSource(store::Database& db, Options options);
 

@@ -12,6 +12,7 @@
 
 #include <iostream>
 #include <map>
+#include <chrono>
 #include <cmath>
 
 namespace ref::cli {
@@ -107,7 +108,11 @@ int solve(const CommandContext& ctx) {
     const double timeout = ctx.options.count("timeout") ? ctx.options["timeout"].as<double>() : config.execution_timeout_seconds;
     if (!(timeout > 0)) throw UsageError("--timeout must be a positive number of seconds");
     options.scratch_root = fs::absolute(config.scratch_root);
-    options.on_info = [](const std::string& m) { spdlog::info("{}", m); };
+    const auto started = std::chrono::steady_clock::now();
+    options.on_info = [started](const std::string& m) {
+        const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+        spdlog::info("[{:.1f} s] {}", static_cast<double>(ms.count()) / 1000.0, m);
+    };
 
     const host::PluginRegistry registry = discover_plugins(config);
     for (const auto& problem : registry.problems()) spdlog::warn("{}: {}", problem.path.string(), problem.reason);
@@ -169,6 +174,7 @@ int solve(const CommandContext& ctx) {
     catalog::DatabaseCatalogSource::Options source_options;
     source_options.dataset_filter = options.filters.datasets;
     source_options.on_info = options.on_info;
+    source_options.on_debug = [](const std::string& m) { spdlog::debug("{}", m); };
     source_options.jobs = config::effective_jobs(config.n_jobs);
     catalog::DatabaseCatalogSource source(*db, source_options);
 

@@ -47,7 +47,7 @@ struct LastExecution {
 struct GroupState {
     int64_t id = 0;
     bool dirty = false;
-    json selectors;
+    std::string selectors;  // JSON text as stored
     std::optional<LastExecution> last;
 };
 
@@ -91,7 +91,7 @@ std::unordered_map<std::string, GroupState> load_groups(store::Database& db, int
         GroupState g;
         g.id = integer(row[0]).value_or(0);
         g.dirty = integer(row[2]).value_or(0) != 0;
-        g.selectors = json::parse(text(row[3]), nullptr, false);
+        g.selectors = text(row[3]);
         if (integer(row[7])) {
             LastExecution last;
             last.dataset_hash = text(row[4]);
@@ -231,10 +231,12 @@ private:
     // selector gets the key plus a digest of its selectors.
     std::string unique_key(const std::vector<solver::CollectionIdentity>& identities, const std::string& selectors) {
         std::string key = solver::group_key(identities);
-        const json doc = json::parse(selectors);
-        if (const auto it = selectors_of_key_.find(key); it != selectors_of_key_.end() && it->second != doc)
+        const auto it = selectors_of_key_.find(key);
+        // Stored selectors are our own compact text; parse only when the texts differ.
+        if (it != selectors_of_key_.end() && it->second != selectors &&
+            json::parse(it->second, nullptr, false) != json::parse(selectors))
             key += "~" + util::sha1_hex(selectors).substr(0, 8);
-        selectors_of_key_.emplace(key, doc);
+        selectors_of_key_.emplace(key, selectors);
         return key;
     }
 
@@ -361,7 +363,7 @@ private:
     // Per diagnostic:
     std::optional<int64_t> diagnostic_id_;
     std::unordered_map<std::string, GroupState> groups_;
-    std::unordered_map<std::string, json> selectors_of_key_;
+    std::unordered_map<std::string, std::string> selectors_of_key_;
 };
 
 }  // namespace

@@ -6,31 +6,60 @@
 
 namespace ref::solver {
 
-StringPool::StringPool() {
-    texts_.emplace_back();  // id 0: NA
+StringPool::StringPool() : texts_(1), hashes_(1, 0), slots_(1024, kNa) {}  // id 0: NA
+
+size_t StringPool::slot_of(std::string_view text, size_t hash) const {
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = hash & mask;; i = (i + 1) & mask) {
+        const ValueId id = slots_[i];
+        if (id == kNa || (hashes_[id] == hash && texts_[id] == text)) return i;
+    }
+}
+
+void StringPool::grow() {
+    std::vector<ValueId> bigger(slots_.size() * 2, kNa);
+    const size_t mask = bigger.size() - 1;
+    for (ValueId id = 1; id < texts_.size(); ++id) {
+        size_t i = hashes_[id] & mask;
+        while (bigger[i] != kNa) i = (i + 1) & mask;
+        bigger[i] = id;
+    }
+    slots_ = std::move(bigger);
 }
 
 ValueId StringPool::intern(std::string_view text) {
-    if (const auto it = ids_.find(text); it != ids_.end()) return it->second;
-    // Texts live in large blocks that never move, so the map's views stay valid.
-    if (block_used_ + text.size() > block_size_) {
-        block_size_ = std::max<size_t>(size_t{1} << 16, text.size());
-        blocks_.push_back(std::make_unique<char[]>(block_size_));
-        block_used_ = 0;
+    const size_t hash = std::hash<std::string_view>{}(text);
+    size_t slot = slot_of(text, hash);
+    if (slots_[slot] != kNa) return slots_[slot];
+    // At most half full, so probes stay short.
+    if ((texts_.size() + 1) * 2 > slots_.size()) {
+        grow();
+        slot = slot_of(text, hash);
     }
-    char* where = blocks_.back().get() + block_used_;
-    if (!text.empty()) std::memcpy(where, text.data(), text.size());
-    block_used_ += text.size();
-    const std::string_view stored(where, text.size());
+    // Texts live in large blocks that never move, so the views stay valid.
+    const char* where = "";
+    if (!text.empty()) {
+        if (blocks_.empty() || block_used_ + text.size() > block_size_) {
+            block_size_ = std::max<size_t>(size_t{1} << 16, text.size());
+            blocks_.push_back(std::make_unique<char[]>(block_size_));
+            block_used_ = 0;
+        }
+        char* at = blocks_.back().get() + block_used_;
+        std::memcpy(at, text.data(), text.size());
+        block_used_ += text.size();
+        where = at;
+    }
     const auto id = static_cast<ValueId>(texts_.size());
-    texts_.push_back(stored);
-    ids_.emplace(stored, id);
+    texts_.emplace_back(where, text.size());
+    hashes_.push_back(hash);
+    slots_[slot] = id;
     return id;
 }
 
 std::optional<ValueId> StringPool::find(std::string_view text) const {
-    if (const auto it = ids_.find(text); it != ids_.end()) return it->second;
-    return std::nullopt;
+    const ValueId id = slots_[slot_of(text, std::hash<std::string_view>{}(text))];
+    if (id == kNa) return std::nullopt;
+    return id;
 }
 
 CatalogTable::CatalogTable(SourceType type, std::shared_ptr<StringPool> pool)

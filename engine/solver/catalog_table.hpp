@@ -38,8 +38,14 @@ public:
     size_t size() const { return texts_.size(); }
 
 private:
+    // Open addressing over ids (0: empty slot), with each text's hash kept: no allocation per
+    // value and no string is hashed twice when the table grows.
+    size_t slot_of(std::string_view text, size_t hash) const;
+    void grow();
+
     std::vector<std::string_view> texts_;
-    std::unordered_map<std::string_view, ValueId> ids_;
+    std::vector<size_t> hashes_;
+    std::vector<ValueId> slots_;
     std::vector<std::unique_ptr<char[]>> blocks_;
     size_t block_used_ = 0, block_size_ = 0;
 };

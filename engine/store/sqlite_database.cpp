@@ -1,4 +1,6 @@
 // The embedded backend: one SQLite file, foreign keys on, WAL journal, waits when busy.
+// A connection belongs to one thread at a time (threads open their own), so SQLite's
+// per-call mutex is left out.
 #include "store/backends.hpp"
 
 #include <sqlite3.h>
@@ -20,7 +22,7 @@ public:
             if (!parent.empty()) std::filesystem::create_directories(parent, ec);
             if (ec) throw DatabaseError("cannot create the folder of SQLite database " + path + ": " + ec.message());
         }
-        if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+        if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                             nullptr) != SQLITE_OK) {
             const std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
             sqlite3_close(db_);

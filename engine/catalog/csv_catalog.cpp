@@ -165,8 +165,10 @@ void for_each_csv_chunk(const fs::path& csv, const Adapter& adapter, const std::
             }
             record.finalised = true;
             detail::finish_record(record, type, calendar);
+            // A full chunk is handed on where a dataset ends, so adjacent rows of one dataset
+            // register together.
+            if (out.size() >= chunk_size && out.back().instance_id != record.instance_id) consume(std::exchange(out, {}));
             out.push_back(std::move(record));
-            if (out.size() >= chunk_size) consume(std::exchange(out, {}));
         } catch (const std::exception& e) {
             problems.push_back({where, e.what()});
         }

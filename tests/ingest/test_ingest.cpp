@@ -262,6 +262,16 @@ TEST_CASE("a CSV catalog registers the same datasets as the files it lists", "[i
         CHECK(list(db, files) == list(from_files, files));
         CHECK(comparable(list(db, "--source-type cmip6")) == comparable(list(from_files, "--source-type cmip6")));
     });
+
+    // In chunks of one row, a dataset's adjacent rows still register together: created once,
+    // never "updated" by its own later rows.
+    test::ScratchDatabase chunked(store::Dialect::Sqlite);
+    const auto r = ref_engine(chunked, "datasets ingest --chunk-size 1 --source-type cmip6 --catalog " + catalog.string() +
+                                           " --set data_dir=" + tree.root.string());
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.out, Catch::Contains("0 updated"));
+    CHECK_THAT(r.err, !Catch::Contains("not found this time"));
 }
 
 TEST_CASE("a bad catalog row is reported by line and a catalog without its columns is refused", "[ingest][catalog]") {

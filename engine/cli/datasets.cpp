@@ -92,10 +92,13 @@ private:
 
 // The latest non-retracted version of each dataset (versions of one identity compete).
 std::string latest_filter(const catalog::Adapter& adapter) {
-    std::string match;
-    for (const auto& c : adapter.identity_columns()) match += " AND s2." + c + " IS NOT DISTINCT FROM s." + c;
-    return " AND d.version_key = (SELECT MAX(d2.version_key) FROM dataset d2 JOIN " + adapter.table() +
-           " s2 ON s2.id = d2.id WHERE d2.retracted_at IS NULL" + match + ")";
+    // One ranking over all datasets (RANK keeps ties, NULLs partition together), not a
+    // correlated sub-query per row, which grows with the square of the catalog.
+    std::string partition;
+    for (const auto& c : adapter.identity_columns()) partition += (partition.empty() ? "s2." : ", s2.") + c;
+    return " AND d.id IN (SELECT id FROM (SELECT d2.id, RANK() OVER (PARTITION BY " + partition +
+           " ORDER BY d2.version_key DESC) AS version_rank FROM dataset d2 JOIN " + adapter.table() +
+           " s2 ON s2.id = d2.id WHERE d2.retracted_at IS NULL) ranked WHERE version_rank = 1)";
 }
 
 }  // namespace

@@ -43,6 +43,12 @@ struct Fixture {
     test::TempDir data;
     datagen::GeneratedTree tree = datagen::generate_default_tree(data.path());
 
+    // A migrated database holding the generated CMIP6 data.
+    void prepare(store::Database& db, catalog::Parser parser = catalog::Parser::Complete) const {
+        store::migrate(db);
+        ingest(db, "cmip6", parser);
+    }
+
     void ingest(store::Database& db, const std::string& type, catalog::Parser parser = catalog::Parser::Complete,
                 std::optional<fs::path> folder = std::nullopt) const {
         catalog::IngestOptions options;
@@ -79,8 +85,7 @@ TEST_CASE("a solve writes groups and executions with their datasets and a second
     Fixture fx;
     test::for_each_backend([&](test::ScratchDatabase& scratch) {
         auto& db = scratch.db();
-        store::migrate(db);
-        fx.ingest(db, "cmip6");
+        fx.prepare(db);
         const auto first = solve(db, {test::example_timeseries()});
         REQUIRE(first.executions.size() == 3);
         CHECK(first.executions[0].key == "cmip6_historical_REFSYN-1-0_rsut_r1i1p1f1");
@@ -121,8 +126,7 @@ TEST_CASE("a new dataset version reruns only the group it belongs to", "[solve-s
     Fixture fx;
     test::for_each_backend([&](test::ScratchDatabase& scratch) {
         auto& db = scratch.db();
-        store::migrate(db);
-        fx.ingest(db, "cmip6");
+        fx.prepare(db);
         const auto first = solve(db, {test::example_timeseries()});
         REQUIRE(first.executions.size() == 3);
         for (const auto& e : first.executions) executions::record_outcome(db, *e.execution_id, outcome(true));
@@ -154,8 +158,7 @@ TEST_CASE("Example 18: the run rules and the dirty flag across solves", "[solve-
     Fixture fx;
     test::for_each_backend([&](test::ScratchDatabase& scratch) {
         auto& db = scratch.db();
-        store::migrate(db);
-        fx.ingest(db, "cmip6");
+        fx.prepare(db);
         const std::vector<executions::DiagnosticToSolve> diagnostics = {all_tas()};
         const auto e1 = solve(db, diagnostics);
         REQUIRE(e1.executions.size() == 1);
@@ -205,8 +208,7 @@ TEST_CASE("Example 19: one per provider or diagnostic and the limit", "[solve-st
     Fixture fx;
     test::for_each_backend([&](test::ScratchDatabase& scratch) {
         auto& db = scratch.db();
-        store::migrate(db);
-        fx.ingest(db, "cmip6");
+        fx.prepare(db);
         const std::vector<executions::DiagnosticToSolve> two = {all_tas("first"), all_tas("second")};
         executions::SolveOptions options;
         SECTION("one per provider") {
@@ -246,8 +248,7 @@ TEST_CASE("a path-only ingest is finalised where a solve needs it and plans as a
     Fixture fx;
     test::for_each_backend([&](test::ScratchDatabase& scratch) {
         auto& db = scratch.db();
-        store::migrate(db);
-        fx.ingest(db, "cmip6", catalog::Parser::Drs);
+        fx.prepare(db, catalog::Parser::Drs);
         CHECK(count(db, "SELECT COUNT(*) FROM dataset WHERE finalised = FALSE") > 0);
         executions::SolveOptions dry;
         dry.dry_run = true;
@@ -259,8 +260,7 @@ TEST_CASE("a path-only ingest is finalised where a solve needs it and plans as a
                         "AND c.variable_id IN ('tos', 'areacello')") == 2);
 
         test::ScratchDatabase complete_db(store::Dialect::Sqlite);
-        store::migrate(complete_db.db());
-        fx.ingest(complete_db.db(), "cmip6");
+        fx.prepare(complete_db.db());
         const auto complete = solve(complete_db.db(), {test::example_timeseries()}, dry);
         REQUIRE(drs.executions.size() == complete.executions.size());
         for (size_t i = 0; i < drs.executions.size(); ++i) {
@@ -273,8 +273,7 @@ TEST_CASE("a path-only ingest is finalised where a solve needs it and plans as a
 TEST_CASE("a group-by on a column a path-only ingest leaves empty is refused naming the diagnostic", "[solve-store]") {
     Fixture fx;
     test::ScratchDatabase scratch(store::Dialect::Sqlite);
-    store::migrate(scratch.db());
-    fx.ingest(scratch.db(), "cmip6");
+    fx.prepare(scratch.db());
     auto d = all_tas("by-realm");
     d.requirements[0][0].group_by = rc::Names{"realm"};
     CHECK_THROWS_WITH(solve(scratch.db(), {d}), Catch::Contains("example/by-realm") && Catch::Contains("'realm'"));
@@ -313,8 +312,7 @@ TEST_CASE("selectors whose keys collide get groups of their own", "[solve-store]
 TEST_CASE("two solves at the same time never duplicate groups or executions", "[solve-store][concurrency]") {
     Fixture fx;
     test::for_each_backend([&](test::ScratchDatabase& scratch) {
-        store::migrate(scratch.db());
-        fx.ingest(scratch.db(), "cmip6");
+        fx.prepare(scratch.db());
         const std::vector<executions::DiagnosticToSolve> diagnostics = {test::example_timeseries(), all_tas()};
         std::vector<executions::SolveReport> reports(2);
         std::vector<std::string> errors(2);
@@ -345,8 +343,7 @@ TEST_CASE("two solves at the same time never duplicate groups or executions", "[
 TEST_CASE("an unknown facet stops the solve naming the diagnostic and keeps what was committed", "[solve-store]") {
     Fixture fx;
     test::ScratchDatabase scratch(store::Dialect::Sqlite);
-    store::migrate(scratch.db());
-    fx.ingest(scratch.db(), "cmip6");
+    fx.prepare(scratch.db());
     auto bad = all_tas("unknown-facet");
     bad.requirements[0][0].filters = {{{"nonsense", {"x"}}}};
     // The first diagnostic commits its execution before the second fails.

@@ -7,11 +7,11 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <map>
 #include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ref::catalog {
@@ -21,7 +21,39 @@ enum class Parser { Complete, Drs };
 
 // Dataset-level columns of the type's subtype table -> value (NULL when unknown).
 // Numbers are int64_t (e.g. vertical_levels) or double (e.g. branch_time_in_child).
-using Facets = std::map<std::string, store::Value>;
+// Values sit in a flat vector in the table's column order; the records of one type share
+// one list of names, so a record costs one allocation instead of a map node per column.
+class Facets {
+public:
+    using Names = std::vector<std::string>;
+
+    Facets() = default;
+    // Every column of `names` set to NULL.
+    explicit Facets(std::shared_ptr<const Names> names);
+
+    std::size_t size() const { return values_.size(); }
+    const Names& names() const;
+    // By column number, in the order of names().
+    const std::vector<store::Value>& values() const { return values_; }
+    store::Value& value(std::size_t column) { return values_[column]; }
+
+    // nullptr when the record has no such column.
+    const store::Value* find(std::string_view column) const;
+    store::Value* find(std::string_view column);
+    std::size_t count(std::string_view column) const { return find(column) ? 1 : 0; }
+    // Throw std::out_of_range when the record has no such column.
+    const store::Value& at(std::string_view column) const;
+    store::Value& at(std::string_view column);
+    // Adds the column (NULL) when absent, as std::map does.
+    store::Value& operator[](std::string_view column);
+
+    // The same columns (in any order) with the same values.
+    friend bool operator==(const Facets& a, const Facets& b);
+
+private:
+    std::shared_ptr<const Names> names_;
+    std::vector<store::Value> values_;
+};
 
 // What one file contributes to the catalog.
 struct FileMetadata {
@@ -55,7 +87,7 @@ public:
     // Reads one file. Throws InvalidFile for a file this adapter cannot use (unreadable, missing
     // attributes, no instance id, Parser::Drs on a type without it); never crashes on a bad file.
     // Thread-safe: adapters hold no state and netCDF access is serialised.
-    virtual FileMetadata parse(const std::filesystem::path& file, Parser parser) const = 0;
+    virtual FileMetadata parse(const std::string& file, Parser parser) const = 0;
 };
 
 std::unique_ptr<Adapter> make_adapter(solver::SourceType type);
@@ -74,8 +106,9 @@ struct Problem {
 // §3.1: every *.nc below the roots (folders down to 10 levels below a root are read), as absolute
 // paths sorted by their text, once each; a file root is taken if its name ends in ".nc". Unreadable
 // folders and missing roots become problems (never exceptions); the rest is still found.
-std::vector<std::filesystem::path> discover_files(const std::vector<std::filesystem::path>& roots,
-                                                  std::vector<Problem>& problems);
+// Plain strings: a std::filesystem::path splits itself into components, a cost per file.
+std::vector<std::string> discover_files(const std::vector<std::filesystem::path>& roots,
+                                        std::vector<Problem>& problems);
 
 struct DatasetFiles {
     std::string instance_id;

@@ -36,7 +36,7 @@ const std::map<std::string, std::string>& table_frequencies() {
     return table;
 }
 
-FileMetadata parse_complete(const std::filesystem::path& file, const TypeInfo& type) {
+FileMetadata parse_complete(const std::string& file, const TypeInfo& type) {
     FileMetadata record = empty_record(file, type);
     const NetcdfHeader header(record.path);
     auto& f = record.facets;
@@ -55,7 +55,7 @@ FileMetadata parse_complete(const std::filesystem::path& file, const TypeInfo& t
     return record;
 }
 
-FileMetadata parse_drs(const std::filesystem::path& file, const TypeInfo& type) {
+FileMetadata parse_drs(const std::string& file, const TypeInfo& type) {
     FileMetadata record = empty_record(file, type);
     const auto parts = split(file_stem(record.path), '_');
     if (parts.size() != 6 && parts.size() != 7) {
@@ -69,13 +69,14 @@ FileMetadata parse_drs(const std::filesystem::path& file, const TypeInfo& type) 
     std::string member_id = parts[4];
 
     // activity and institution sit just above the source folder; the grid just below the variable folder.
-    const std::string parent = std::filesystem::path(record.path).parent_path().string();
-    const auto [activity_id, institution_id] = activity_and_institution(parent, source_id, "CMIP6");
+    const std::string_view parent = directory_of(record.path);
+    auto [activity_id, institution_id] = activity_and_institution(parent, source_id, "CMIP6");
     const auto variable_at = parent.find("/" + variable_id + "/");
-    if (variable_at == std::string::npos) {
+    if (variable_at == std::string_view::npos) {
         throw InvalidFile("cannot parse the CMIP6 directory: expected " + variable_id + "/<grid> in the path");
     }
-    const std::string grid_label = split(parent.substr(variable_at + variable_id.size() + 2), '/').front();
+    const std::string_view below_variable = parent.substr(variable_at + variable_id.size() + 2);
+    std::string grid_label(below_variable.substr(0, below_variable.find('/')));
 
     // Sub-experiment members (s1960-r1i1p1f1): the start year must be a number but is then dropped.
     if (member_id.rfind('s', 0) == 0) {
@@ -93,11 +94,11 @@ FileMetadata parse_drs(const std::filesystem::path& file, const TypeInfo& type) 
     f["table_id"] = table_id;
     f["source_id"] = source_id;
     f["experiment_id"] = parts[3];
-    f["member_id"] = member_id;
     f["variant_label"] = member_id;
-    f["grid_label"] = grid_label;
-    f["activity_id"] = activity_id;
-    f["institution_id"] = institution_id;
+    f["member_id"] = std::move(member_id);
+    f["grid_label"] = std::move(grid_label);
+    f["activity_id"] = std::move(activity_id);
+    f["institution_id"] = std::move(institution_id);
     if (const auto it = table_frequencies().find(table_id); it != table_frequencies().end()) f["frequency"] = it->second;
 
     if (parts.size() == 7) std::tie(record.start_time, record.end_time) = drs_time_range(parts[6]);
@@ -110,7 +111,7 @@ FileMetadata parse_drs(const std::filesystem::path& file, const TypeInfo& type) 
 
 }  // namespace
 
-FileMetadata parse_cmip6(const std::filesystem::path& file, Parser parser, const TypeInfo& type) {
+FileMetadata parse_cmip6(const std::string& file, Parser parser, const TypeInfo& type) {
     return guarded(file, [&] { return parser == Parser::Complete ? parse_complete(file, type) : parse_drs(file, type); });
 }
 

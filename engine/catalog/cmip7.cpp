@@ -15,7 +15,7 @@ const std::vector<std::string> kOptional = {
     "branch_time_in_child", "branch_time_in_parent", "parent_activity_id", "parent_experiment_id", "parent_mip_era",
     "parent_source_id", "parent_time_units", "parent_variant_label", "external_variables"};
 
-FileMetadata parse_complete(const std::filesystem::path& file, const TypeInfo& type) {
+FileMetadata parse_complete(const std::string& file, const TypeInfo& type) {
     FileMetadata record = empty_record(file, type);
     const NetcdfHeader header(record.path);
     auto& f = record.facets;
@@ -43,7 +43,7 @@ FileMetadata parse_complete(const std::filesystem::path& file, const TypeInfo& t
     return record;
 }
 
-FileMetadata parse_drs(const std::filesystem::path& file, const TypeInfo& type) {
+FileMetadata parse_drs(const std::string& file, const TypeInfo& type) {
     FileMetadata record = empty_record(file, type);
     const auto parts = split(file_stem(record.path), '_');
     if (parts.size() != 8 && parts.size() != 9) {
@@ -53,7 +53,7 @@ FileMetadata parse_drs(const std::filesystem::path& file, const TypeInfo& type) 
     }
     const std::string& source_id = parts[5];
     // MIP-DRS7: .../<activity>/<institution>/<source>/<experiment>/...
-    const std::string parent = std::filesystem::path(record.path).parent_path().string();
+    const std::string_view parent = directory_of(record.path);
     const auto [activity_id, institution_id] = activity_and_institution(parent, source_id, "CMIP7");
 
     auto& f = record.facets;
@@ -73,7 +73,7 @@ FileMetadata parse_drs(const std::filesystem::path& file, const TypeInfo& type) 
 
 }  // namespace
 
-FileMetadata parse_cmip7(const std::filesystem::path& file, Parser parser, const TypeInfo& type) {
+FileMetadata parse_cmip7(const std::string& file, Parser parser, const TypeInfo& type) {
     return guarded(file, [&] { return parser == Parser::Complete ? parse_complete(file, type) : parse_drs(file, type); });
 }
 

@@ -7,6 +7,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <filesystem>
 #include <stdexcept>
 
 namespace ref::catalog::detail {
@@ -43,22 +44,24 @@ const std::vector<std::string> kObsIdentity = {"activity_id", "institution_id", 
                                                "variable_id", "nominal_resolution", "grid_label"};
 
 std::vector<TypeInfo> make_types() {
+    const auto shared = [](const std::vector<std::string>& columns) { return std::make_shared<const Facets::Names>(columns); };
     return {
-        {SourceType::Cmip6, "CMIP6", "cmip6_dataset", "CMIP6", kCmip6Columns,
+        {SourceType::Cmip6, "CMIP6", "cmip6_dataset", "CMIP6", shared(kCmip6Columns),
          {"activity_id", "institution_id", "source_id", "experiment_id", "member_id", "table_id", "variable_id",
           "grid_label"},
          true, parse_cmip6},
-        {SourceType::Cmip7, "CMIP7", "cmip7_dataset", "CMIP7", kCmip7Columns,
+        {SourceType::Cmip7, "CMIP7", "cmip7_dataset", "CMIP7", shared(kCmip7Columns),
          {"activity_id", "institution_id", "source_id", "experiment_id", "variant_label", "region", "frequency",
           "variable_id", "branding_suffix", "grid_label"},
          true, parse_cmip7},
         {SourceType::EsmvaltoolReference, "ESMValToolReference", "esmvaltool_reference_dataset",
-         "esmvaltool-reference", kEsmvaltoolColumns, {"project", "source_id", "frequency", "variable_id"}, false,
+         "esmvaltool-reference", shared(kEsmvaltoolColumns), {"project", "source_id", "frequency", "variable_id"}, false,
          parse_esmvaltool_reference},
-        {SourceType::Obs4mips, "obs4MIPs", "obs4mips_dataset", "obs4MIPs", kObsColumns, kObsIdentity, false, parse_obs},
-        {SourceType::Obs4ref, "obs4REF", "obs4ref_dataset", "obs4REF", kObsColumns, kObsIdentity, false, parse_obs},
+        {SourceType::Obs4mips, "obs4MIPs", "obs4mips_dataset", "obs4MIPs", shared(kObsColumns), kObsIdentity, false,
+         parse_obs},
+        {SourceType::Obs4ref, "obs4REF", "obs4ref_dataset", "obs4REF", shared(kObsColumns), kObsIdentity, false, parse_obs},
         // PMP climatologies keep the obs4MIPs prefix (§2.2), so their slugs can collide with obs4MIPs ones.
-        {SourceType::PmpClimatology, "PMPClimatology", "pmp_climatology_dataset", "obs4MIPs", kObsColumns,
+        {SourceType::PmpClimatology, "PMPClimatology", "pmp_climatology_dataset", "obs4MIPs", shared(kObsColumns),
          kObsIdentity, false, parse_obs},
     };
 }
@@ -105,7 +108,7 @@ std::vector<std::string> split(std::string_view text, char separator) {
     }
 }
 
-std::vector<std::string> components(const std::string& path) {
+std::vector<std::string> components(std::string_view path) {
     std::vector<std::string> out;
     for (auto& part : split(path, '/')) {
         if (!part.empty()) out.push_back(std::move(part));
@@ -113,33 +116,54 @@ std::vector<std::string> components(const std::string& path) {
     return out;
 }
 
-std::pair<std::string, std::string> activity_and_institution(const std::string& directory, const std::string& source_id,
-                                                            const std::string& project) {
-    const auto at = directory.find("/" + source_id + "/");
-    const auto above = at == std::string::npos ? std::vector<std::string>{} : components(directory.substr(0, at));
-    if (above.size() < 2) {
-        throw InvalidFile("cannot parse the " + project + " directory: expected <activity>/<institution>/" + source_id +
-                          "/ in the path");
-    }
-    return {above[above.size() - 2], above.back()};
+std::string_view directory_of(std::string_view path) {
+    const auto slash = path.rfind('/');
+    if (slash == std::string_view::npos) return {};
+    return path.substr(0, slash == 0 ? 1 : slash);  // the root keeps its "/"
 }
 
-std::string file_stem(const std::filesystem::path& file) {
-    std::string name = file.filename().string();
-    if (name.size() >= 3 && name.compare(name.size() - 3, 3, ".nc") == 0) name.resize(name.size() - 3);
+std::string_view file_name(std::string_view path) {
+    const auto slash = path.rfind('/');
+    return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+std::string_view file_stem(std::string_view path) {
+    std::string_view name = file_name(path);
+    if (name.ends_with(".nc")) name.remove_suffix(3);
     return name;
 }
 
-std::string version_from_path(const std::filesystem::path& directory) {
-    std::string best;
-    for (const auto& component : directory) {
-        const std::string part = component.string();
-        if (part.size() >= 2 && part[0] == 'v' && all_digits(std::string_view(part).substr(1)) &&
-            part.size() > best.size()) {
-            best = part;
-        }
+std::pair<std::string, std::string> activity_and_institution(std::string_view directory, std::string_view source_id,
+                                                            const std::string& project) {
+    // Removes and returns the last non-empty component of `path` (empty when there is none).
+    const auto pop_component = [](std::string_view& path) {
+        while (!path.empty() && path.back() == '/') path.remove_suffix(1);
+        const auto slash = path.rfind('/');
+        const std::string_view last = slash == std::string_view::npos ? path : path.substr(slash + 1);
+        path.remove_suffix(last.size());
+        return last;
+    };
+    const std::string needle = "/" + std::string(source_id) + "/";
+    const auto at = directory.find(needle);
+    std::string_view above = at == std::string_view::npos ? std::string_view() : directory.substr(0, at);
+    const std::string_view institution = pop_component(above);
+    const std::string_view activity = pop_component(above);
+    if (activity.empty()) {
+        throw InvalidFile("cannot parse the " + project + " directory: expected <activity>/<institution>/" +
+                          std::string(source_id) + "/ in the path");
     }
-    return best.empty() ? "v0" : best;
+    return {std::string(activity), std::string(institution)};
+}
+
+std::string version_from_path(std::string_view directory) {
+    std::string_view best;
+    for (std::size_t start = 0; start <= directory.size();) {
+        const auto end = std::min(directory.find('/', start), directory.size());
+        const std::string_view part = directory.substr(start, end - start);
+        if (part.size() >= 2 && part[0] == 'v' && all_digits(part.substr(1)) && part.size() > best.size()) best = part;
+        start = end + 1;
+    }
+    return best.empty() ? "v0" : std::string(best);
 }
 
 std::pair<std::optional<std::string>, std::optional<std::string>> drs_time_range(const std::string& token) {
@@ -210,54 +234,44 @@ store::Value clean_branch_time(const std::optional<std::string>& text) {
     return value;
 }
 
-std::string reason_without_path(const std::string& message, const std::filesystem::path& file) {
-    for (const auto& name : {std::filesystem::absolute(file).lexically_normal().string(), file.string()}) {
+std::string reason_without_path(const std::string& message, const std::string& file) {
+    for (const auto& name : {std::filesystem::absolute(file).lexically_normal().string(), file}) {
         const std::string prefix = name + ": ";
         if (message.rfind(prefix, 0) == 0) return message.substr(prefix.size());
     }
     return message;
 }
 
-FileMetadata empty_record(const std::filesystem::path& file, const TypeInfo& type) {
+FileMetadata empty_record(const std::string& file, const TypeInfo& type) {
     FileMetadata record;
     // Normalising splits the path into parts: skip it for the usual already-clean absolute path.
-    const std::string& text = file.native();
-    const bool clean = file.is_absolute() && text.find("/.") == std::string::npos && text.find("//") == std::string::npos;
-    record.path = clean ? text : std::filesystem::absolute(file).lexically_normal().string();
-    // Copying a finished map is far cheaper than inserting ~35 columns one by one for every file.
-    static const auto prototypes = [] {
-        std::map<std::string, Facets> out;
-        for (auto source_type : solver::all_source_types()) {
-            const TypeInfo& info = type_info(source_type);
-            Facets facets;
-            for (const auto& column : info.columns) facets.emplace_hint(facets.end(), column, std::monostate{});
-            out.emplace(info.table, std::move(facets));
-        }
-        return out;
-    }();
-    record.facets = prototypes.at(type.table);
+    const bool clean = file.starts_with('/') && file.find("/.") == std::string::npos && file.find("//") == std::string::npos;
+    record.path = clean ? file : std::filesystem::absolute(file).lexically_normal().string();
+    record.facets = Facets(type.columns);
     return record;
 }
 
 std::string build_instance_id(const TypeInfo& type, const Facets& facets, std::vector<std::string>* missing) {
     std::string slug = type.prefix;
-    auto parts = type.identity;
-    parts.push_back("version");
-    for (const auto& column : parts) {
-        const auto it = facets.find(column);
-        const bool absent = it == facets.end() || std::holds_alternative<std::monostate>(it->second) ||
-                            (column == "version" && value_text(it->second).empty());
+    bool complete = true;
+    const auto add = [&](const std::string& column) {
+        const store::Value* value = facets.find(column);
+        std::string text = value ? value_text(*value) : std::string();
+        const bool absent = !value || std::holds_alternative<std::monostate>(*value) || (column == "version" && text.empty());
         if (absent) {
             if (missing) missing->push_back(column);
-            slug.clear();
-            continue;
+            complete = false;
+            return;
         }
-        std::string text = value_text(it->second);
         // obs-style slugs carry the nominal resolution without spaces ("50 km" -> "50km").
         if (column == "nominal_resolution") std::erase(text, ' ');
-        if (!slug.empty()) slug += "." + text;
-    }
-    return slug;
+        slug += '.';
+        slug += text;
+    };
+    for (const auto& column : type.identity) add(column);
+    static const std::string kVersion = "version";
+    add(kVersion);
+    return complete ? slug : std::string();
 }
 
 void finish_record(FileMetadata& record, const TypeInfo& type, const std::string& calendar) {
@@ -281,7 +295,7 @@ void finish_cmip_complete(FileMetadata& record, const NetcdfHeader& header, cons
     record.end_time = time.end;
     record.facets["time_units"] = text_value(time.units);
     record.facets["calendar"] = text_value(time.calendar);
-    record.version = version_from_path(std::filesystem::path(record.path).parent_path());
+    record.version = version_from_path(directory_of(record.path));
     record.finalised = true;
     finish_record(record, type, time.calendar.value_or("standard"));
 }

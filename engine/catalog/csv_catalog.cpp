@@ -63,7 +63,7 @@ std::string substitute(std::string text, const std::map<std::string, std::string
 // The version when the catalog has no column for it (datasets.md §2.3).
 std::string version_of_path(const fs::path& path, solver::SourceType type) {
     if (type == solver::SourceType::Cmip6 || type == solver::SourceType::Cmip7)
-        return detail::version_from_path(path.parent_path());
+        return detail::version_from_path(path.parent_path().native());
     std::string folder = path.parent_path().filename().string();
     return folder.empty() || folder[0] == 'v' ? folder : "v" + folder;
 }
@@ -144,24 +144,21 @@ void for_each_csv_chunk(const fs::path& csv, const Adapter& adapter, const std::
             const fs::path path = substitute(fields[path_index], substitutions);
             if (!path.is_absolute())
                 throw std::invalid_argument("path '" + path.string() + "' is not absolute (use --set KEY=VALUE for {KEY} placeholders)");
-            FileMetadata record = detail::empty_record(path, type);
+            FileMetadata record = detail::empty_record(path.native(), type);
             for (const auto& [column, index] : known) record.facets[column] = typed(column, fields[index]);
-            auto version = record.facets.find("version");
-            if (version != record.facets.end() && std::holds_alternative<std::monostate>(version->second))
-                version->second = version_of_path(path, adapter.source_type());
-            record.version = version != record.facets.end() ? std::get<std::string>(version->second) : version_of_path(path, adapter.source_type());
+            store::Value* version = record.facets.find("version");
+            if (version && std::holds_alternative<std::monostate>(*version)) *version = version_of_path(path, adapter.source_type());
+            record.version = version ? std::get<std::string>(*version) : version_of_path(path, adapter.source_type());
             std::string calendar = "standard";
-            if (auto c = record.facets.find("calendar"); c != record.facets.end() && std::holds_alternative<std::string>(c->second))
-                calendar = std::get<std::string>(c->second);
+            if (const auto* c = record.facets.find("calendar"); c && std::holds_alternative<std::string>(*c))
+                calendar = std::get<std::string>(*c);
             if (start_index && !fields[*start_index].empty()) record.start_time = fields[*start_index];
             if (end_index && !fields[*end_index].empty()) record.end_time = fields[*end_index];
             if (tracking_index && !fields[*tracking_index].empty()) record.tracking_id = fields[*tracking_index];
             if (adapter.source_type() == solver::SourceType::Cmip6) {  // as the complete parser: member_id := variant_label
-                auto member = record.facets.find("member_id");
-                auto variant = record.facets.find("variant_label");
-                if (member != record.facets.end() && variant != record.facets.end() &&
-                    std::holds_alternative<std::monostate>(member->second))
-                    member->second = variant->second;
+                store::Value* member = record.facets.find("member_id");
+                const store::Value* variant = record.facets.find("variant_label");
+                if (member && variant && std::holds_alternative<std::monostate>(*member)) *member = *variant;
             }
             record.finalised = true;
             detail::finish_record(record, type, calendar);

@@ -3,7 +3,6 @@
 
 #include "catalog/adapter.hpp"
 
-#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -11,14 +10,10 @@
 #include <utility>
 #include <vector>
 
-namespace ref::science {
-class NetcdfFile;
-}
-
 namespace ref::catalog::detail {
 
 struct TypeInfo;
-using ParseFunction = FileMetadata (*)(const std::filesystem::path& file, Parser parser, const TypeInfo& type);
+using ParseFunction = FileMetadata (*)(const std::string& file, Parser parser, const TypeInfo& type);
 
 // One source type: its names (datasets.md §1), table columns, identity (§2.1) and slug prefix (§2.2).
 struct TypeInfo {
@@ -26,7 +21,7 @@ struct TypeInfo {
     std::string dataset_type;
     std::string table;
     std::string prefix;
-    std::vector<std::string> columns;
+    std::shared_ptr<const Facets::Names> columns;  // shared by every record of the type
     std::vector<std::string> identity;
     bool supports_drs = false;
     ParseFunction parse = nullptr;
@@ -35,13 +30,13 @@ struct TypeInfo {
 const TypeInfo& type_info(solver::SourceType type);
 
 // The parsers, one per adapter family.
-FileMetadata parse_cmip6(const std::filesystem::path& file, Parser parser, const TypeInfo& type);
-FileMetadata parse_cmip7(const std::filesystem::path& file, Parser parser, const TypeInfo& type);
-FileMetadata parse_obs(const std::filesystem::path& file, Parser parser, const TypeInfo& type);
-FileMetadata parse_esmvaltool_reference(const std::filesystem::path& file, Parser parser, const TypeInfo& type);
+FileMetadata parse_cmip6(const std::string& file, Parser parser, const TypeInfo& type);
+FileMetadata parse_cmip7(const std::string& file, Parser parser, const TypeInfo& type);
+FileMetadata parse_obs(const std::string& file, Parser parser, const TypeInfo& type);
+FileMetadata parse_esmvaltool_reference(const std::string& file, Parser parser, const TypeInfo& type);
 
-// A record with the absolute path and every column of the type set to NULL.
-FileMetadata empty_record(const std::filesystem::path& file, const TypeInfo& type);
+// A record with the absolute, lexically normal path and every column of the type set to NULL.
+FileMetadata empty_record(const std::string& file, const TypeInfo& type);
 
 // §2.2: prefix, identity columns and version joined with "."; empty when one of them is NULL
 // (their names are appended to `missing` when given).
@@ -57,14 +52,17 @@ class NetcdfHeader;
 void finish_cmip_complete(FileMetadata& record, const NetcdfHeader& header, const TypeInfo& type);
 
 std::vector<std::string> split(std::string_view text, char separator);
-std::vector<std::string> components(const std::string& path);  // the non-empty parts between '/'
+std::vector<std::string> components(std::string_view path);  // the non-empty parts between '/'
+// Paths as text: "/a/b/c.nc" -> directory "/a/b", name "c.nc", stem "c" (without a trailing ".nc").
+std::string_view directory_of(std::string_view path);
+std::string_view file_name(std::string_view path);
+std::string_view file_stem(std::string_view path);
 // The two folders above "/<source_id>/" in a DRS directory (CMIP6 and CMIP7 drs parsers).
-std::pair<std::string, std::string> activity_and_institution(const std::string& directory, const std::string& source_id,
+std::pair<std::string, std::string> activity_and_institution(std::string_view directory, std::string_view source_id,
                                                             const std::string& project);
-std::string file_stem(const std::filesystem::path& file);  // the name without a trailing ".nc"
 
 // §2.3 for CMIP6/CMIP7: the longest directory component matching ^v\d+$, else "v0".
-std::string version_from_path(const std::filesystem::path& directory);
+std::string version_from_path(std::string_view directory);
 
 // §4.2: estimated start and end dates of a DRS time-range token (nullopt when malformed).
 std::pair<std::optional<std::string>, std::optional<std::string>> drs_time_range(const std::string& token);
@@ -79,10 +77,13 @@ inline store::Value text_value(const std::optional<std::string>& text) {
     return text ? store::Value(*text) : store::Value(std::monostate{});
 }
 
-// Read-only view of one file's header. Numeric attributes read as text are printed like numbers.
+// Read-only view of one file's header through netCDF-C. It touches only the variables it is
+// asked about: netCDF-4 reads a variable's attributes and metadata when it is first touched.
+// Numeric attributes read as text are printed like numbers. Errors throw std::runtime_error
+// with messages starting "<file>: ".
 class NetcdfHeader {
 public:
-    explicit NetcdfHeader(const std::filesystem::path& file);
+    explicit NetcdfHeader(const std::string& file);
     ~NetcdfHeader();
     NetcdfHeader(const NetcdfHeader&) = delete;
     NetcdfHeader& operator=(const NetcdfHeader&) = delete;
@@ -90,7 +91,8 @@ public:
     std::optional<std::string> global(const std::string& name) const;
     // nullopt when the variable or the attribute is absent.
     std::optional<std::string> attribute(const std::string& variable, const std::string& name) const;
-    // §3.2: size of the first of lev, plev, olevel, height, depth, level, altitude that is a dimension; else 1.
+    // §3.2: size of the first of lev, plev, olevel, height, depth, level, altitude that is a
+    // dimension of some variable (as xarray sees dimensions); else 1.
     int64_t vertical_levels() const;
 
     struct Time {
@@ -98,18 +100,26 @@ public:
         std::optional<std::string> units, calendar;
     };
     // §4.1 from the variable named "time"; calendar is "standard" when the variable has none.
+    // Reads only the first and last values.
     Time time() const;
 
 private:
-    std::unique_ptr<science::NetcdfFile> file_;
+    int variable_id(const char* name) const;  // -1 when absent
+    bool dimension_in_use(int dimension, const char* name) const;
+    std::vector<std::size_t> shape(int variable, const char* name) const;
+    std::vector<double> numbers(int variable, const std::string& what, const char* name) const;
+    [[noreturn]] void fail(const std::string& what, int status) const;
+
+    std::string path_;
+    int ncid_ = -1;
 };
 
 // The message without a leading "<file>: ", which netCDF errors carry (the caller adds the path).
-std::string reason_without_path(const std::string& message, const std::filesystem::path& file);
+std::string reason_without_path(const std::string& message, const std::string& file);
 
 // Runs a parser body, turning any failure on a bad file (netCDF, CF time, allocation) into InvalidFile.
 template <typename Body>
-FileMetadata guarded(const std::filesystem::path& file, Body&& body) {
+FileMetadata guarded(const std::string& file, Body&& body) {
     try {
         return body();
     } catch (const InvalidFile&) {

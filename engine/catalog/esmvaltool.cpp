@@ -74,7 +74,7 @@ std::vector<std::string> drs_parts(const std::vector<std::string>& parts) {
     throw InvalidFile("the path does not fit the OBS, native6 or obs4MIPs folder layout");
 }
 
-FileMetadata parse_path(const std::filesystem::path& file, const TypeInfo& type) {
+FileMetadata parse_path(const std::string& file, const TypeInfo& type) {
     FileMetadata record = empty_record(file, type);
     const auto rel = drs_parts(components(record.path));
     const std::string& anchor = rel[0];
@@ -119,7 +119,7 @@ FileMetadata parse_path(const std::filesystem::path& file, const TypeInfo& type)
 
 }  // namespace
 
-FileMetadata parse_esmvaltool_reference(const std::filesystem::path& file, Parser parser, const TypeInfo& type) {
+FileMetadata parse_esmvaltool_reference(const std::string& file, Parser parser, const TypeInfo& type) {
     if (parser == Parser::Drs) throw InvalidFile("the drs parser is only for cmip6 and cmip7");
     return guarded(file, [&] { return parse_path(file, type); });
 }

@@ -1,5 +1,5 @@
 // Ingest: parse files with an adapter and register their datasets in the store,
-// one transaction per dataset (the REF's datasets specification §5.2-§5.3).
+// each dataset all or nothing (the REF's datasets specification §5.2-§5.3).
 #pragma once
 
 #include "catalog/adapter.hpp"
@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <map>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,8 @@ struct IngestStats {
 
 // Finds, parses and registers everything below the roots. Never throws for bad input:
 // each bad file, folder or dataset becomes a problem and the good ones are registered.
+// With jobs <= 1, chunks are registered on a helper thread while the next one is parsed, so
+// `db` is used from that thread (never from two at once) until the call returns.
 IngestStats ingest_paths(store::Database& db, const Adapter& adapter, const std::vector<std::filesystem::path>& roots,
                          const IngestOptions& options);
 
@@ -41,7 +44,7 @@ IngestStats ingest_catalog(store::Database& db, const Adapter& adapter, const st
                            const std::map<std::string, std::string>& substitutions, const IngestOptions& options);
 
 // Parses files, in `jobs` processes when jobs > 1. Bad files become problems.
-std::vector<FileMetadata> parse_files(const Adapter& adapter, const std::vector<std::filesystem::path>& files,
+std::vector<FileMetadata> parse_files(const Adapter& adapter, std::span<const std::string> files,
                                       const IngestOptions& options, std::vector<Problem>& problems);
 
 enum class Change { Created, Updated, Unchanged };

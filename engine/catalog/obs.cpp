@@ -10,7 +10,7 @@ const std::vector<std::string> kRequired = {
     "activity_id", "frequency", "grid", "grid_label", "institution_id", "nominal_resolution", "product", "realm",
     "source_id", "source_type", "variable_id", "variant_label", "source_version_number"};
 
-FileMetadata parse_file(const std::filesystem::path& file, const TypeInfo& type) {
+FileMetadata parse_file(const std::string& file, const TypeInfo& type) {
     FileMetadata record = empty_record(file, type);
     const NetcdfHeader header(record.path);
 
@@ -42,7 +42,7 @@ FileMetadata parse_file(const std::filesystem::path& file, const TypeInfo& type)
     record.end_time = time.end;
 
     // Some obs4REF folders lack the "v" (20250516 -> v20250516).
-    record.version = std::filesystem::path(record.path).parent_path().filename().string();
+    record.version = std::string(file_name(directory_of(record.path)));
     if (record.version.rfind('v', 0) != 0) record.version = "v" + record.version;
     record.finalised = true;
     finish_record(record, type, "standard");
@@ -51,7 +51,7 @@ FileMetadata parse_file(const std::filesystem::path& file, const TypeInfo& type)
 
 }  // namespace
 
-FileMetadata parse_obs(const std::filesystem::path& file, Parser parser, const TypeInfo& type) {
+FileMetadata parse_obs(const std::string& file, Parser parser, const TypeInfo& type) {
     if (parser == Parser::Drs) throw InvalidFile("the drs parser is only for cmip6 and cmip7");
     return guarded(file, [&] { return parse_file(file, type); });
 }

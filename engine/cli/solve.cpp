@@ -10,6 +10,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <iomanip>
 #include <iostream>
 #include <map>
 #include <chrono>
@@ -215,7 +216,8 @@ int solve(const CommandContext& ctx) {
             ++succeeded;
             if (format == "table") {
                 std::cout << "execution " << *e.execution_id << "  " << full << "  " << e.key << ": succeeded in "
-                          << std::round(outcome.usage.wall_seconds * 10) / 10 << " s\n";
+                          << std::fixed << std::setprecision(2) << outcome.usage.wall_seconds
+                          << std::defaultfloat << " s\n";
                 print_result_summary(std::cout, options.scratch_root / e.output_fragment, outcome.result);
                 std::cout.flush();
             }

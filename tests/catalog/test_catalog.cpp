@@ -15,19 +15,13 @@ using ref::solver::SourceType;
 
 namespace {
 
-std::vector<std::string> strings(const std::vector<fs::path>& paths) {
-    std::vector<std::string> out;
-    for (const auto& p : paths) out.push_back(p.string());
-    return out;
-}
-
 // Runs discovery as an unprivileged user when we are root (root reads every folder), reporting
 // "file <path>" and "problem <path>: <reason>" lines.
 std::vector<std::string> discover_unprivileged(const fs::path& root) {
     const auto run = [&] {
         std::vector<Problem> problems;
         std::vector<std::string> lines;
-        for (const auto& f : discover_files({root}, problems)) lines.push_back("file " + f.string());
+        for (const auto& f : discover_files({root}, problems)) lines.push_back("file " + f);
         for (const auto& p : problems) lines.push_back("problem " + p.path + ": " + p.reason);
         return lines;
     };
@@ -86,6 +80,30 @@ TEST_CASE("every adapter has its table's columns in order") {
     }
 }
 
+TEST_CASE("facets act as a map of columns whose order does not matter") {
+    Facets a;
+    a["realm"] = std::string("atmos");
+    a["vertical_levels"] = int64_t{19};
+    Facets b;
+    b["vertical_levels"] = int64_t{19};
+    b["realm"] = std::string("atmos");
+    CHECK(a == b);
+    CHECK(a.size() == 2);
+    CHECK(a.count("units") == 0);
+    CHECK(a.find("units") == nullptr);
+    CHECK_THROWS_AS(a.at("units"), std::out_of_range);
+    b["vertical_levels"] = 19.0;  // a real is not an integer
+    CHECK(a != b);
+
+    // A copy shares the column names until a column is added to it.
+    Facets c = a;
+    c["units"] = std::string("K");
+    CHECK(c.size() == 3);
+    CHECK(a.size() == 2);
+    CHECK(a.count("units") == 0);
+    CHECK(c != a);
+}
+
 TEST_CASE("version keys order numeric versions only") {
     CHECK(version_key("v20191115") == 20191115);
     CHECK(version_key("v1") == 1);
@@ -118,7 +136,7 @@ TEST_CASE("discovery walks ten levels and sorts the paths") {
     fs::create_directories(root / "a" / "folder.nc");
 
     std::vector<Problem> problems;
-    const auto found = strings(discover_files({root}, problems));
+    const auto found = discover_files({root}, problems);
     CHECK(problems.empty());
     CHECK(std::is_sorted(found.begin(), found.end()));
     CHECK(found.size() == 13);  // top, a/x, a-b/x and levels 1-10
@@ -143,14 +161,27 @@ TEST_CASE("discovery accepts file roots and finds each file once") {
     const auto found = discover_files({dir / "data", dir / "data" / "a", a, text_file, dir / "data" / "a" / ".." / "b.nc"},
                                       problems);
     CHECK(problems.empty());
-    CHECK(strings(found) == std::vector<std::string>{a.string(), b.string()});
+    CHECK(found == std::vector<std::string>{a.string(), b.string()});
 
     // Relative roots come back absolute.
     const auto cwd = fs::current_path();
     fs::current_path(dir.path());
     const auto relative = discover_files({"data/a/"}, problems);
     fs::current_path(cwd);
-    CHECK(strings(relative) == std::vector<std::string>{a.string()});
+    CHECK(relative == std::vector<std::string>{a.string()});
+}
+
+TEST_CASE("discovery follows links to folders and keeps dangling links named .nc") {
+    ref::datagen::TemporaryDirectory dir("ref-catalog");
+    touch(dir / "elsewhere" / "x.nc");
+    fs::create_directories(dir / "data");
+    fs::create_directory_symlink(dir / "elsewhere", dir / "data" / "linked");
+    fs::create_symlink(dir / "nothing.nc", dir / "data" / "dangling.nc");
+    std::vector<Problem> problems;
+    const auto found = discover_files({dir / "data"}, problems);
+    CHECK(problems.empty());
+    // The dangling link is found; parsing it reports the problem.
+    CHECK(found == std::vector<std::string>{(dir / "data" / "dangling.nc").string(), (dir / "data" / "linked" / "x.nc").string()});
 }
 
 TEST_CASE("discovery reports missing roots and unreadable folders and keeps going") {
@@ -163,7 +194,7 @@ TEST_CASE("discovery reports missing roots and unreadable folders and keeps goin
 
     std::vector<Problem> problems;
     const auto found = discover_files({dir / "missing", dir / "data" / "open"}, problems);
-    CHECK(strings(found) == std::vector<std::string>{kept.string()});
+    CHECK(found == std::vector<std::string>{kept.string()});
     REQUIRE(problems.size() == 1);
     CHECK(problems[0].path == (dir / "missing").string());
     CHECK(problems[0].reason == "no such file or folder");

@@ -2,6 +2,7 @@
 #include "support.hpp"
 
 #include <catch2/catch.hpp>
+#include <netcdf.h>
 
 using namespace ref::catalog;
 using namespace ref::catalog::test;
@@ -268,6 +269,55 @@ TEST_CASE("cmip6 complete parser reads vertical levels times and variable attrib
     CHECK(text(sparse, "units") == "K");
     set_attribute(spec.globals, "variable_id", std::string("hus"));
     CHECK(is_null(adapter->parse(write_file(path, spec), Parser::Complete).facets.at("units")));
+}
+
+TEST_CASE("cmip6 vertical levels come from a dimension that a variable uses, coordinate or not") {
+    ref::datagen::TemporaryDirectory dir("ref-catalog");
+    const auto adapter = make_adapter(SourceType::Cmip6);
+    const auto path = dir / kDir / "tas_Amon_MODEL-1_historical_r1i1p1f1_gn_200001-200002.nc";
+    const auto write = [&](bool lev_used) {
+        fs::create_directories(path.parent_path());
+        ref::datagen::NcWriter out(path.string());
+        out.attributes(NC_GLOBAL, cmip6_globals());
+        const int time = out.dimension("time", 2, true);
+        const int time_var = out.variable("time", NC_DOUBLE, {time}, {{"units", std::string("days since 2000-01-01")}});
+        const int lev = out.dimension("lev", 5);    // first in the search order
+        const int plev = out.dimension("plev", 3);  // without a coordinate variable
+        const std::vector<int> dims = lev_used ? std::vector<int>{time, lev, plev} : std::vector<int>{time, plev};
+        const int data = out.variable("tas", NC_FLOAT, dims);
+        out.put(time_var, std::vector<double>{15.5, 45.0});
+        out.put(data, std::vector<float>(lev_used ? 30 : 6, 1.0f));
+        out.close();
+        return path;
+    };
+    CHECK(integer(adapter->parse(write(false), Parser::Complete), "vertical_levels") == 3);  // no variable uses lev
+    CHECK(integer(adapter->parse(write(true), Parser::Complete), "vertical_levels") == 5);
+}
+
+TEST_CASE("cmip6 times are the first and last values after fill values and packing") {
+    ref::datagen::TemporaryDirectory dir("ref-catalog");
+    const auto adapter = make_adapter(SourceType::Cmip6);
+    const auto path = dir / kDir / "tas_Amon_MODEL-1_historical_r1i1p1f1_gn_200001-200002.nc";
+    const auto write = [&](std::optional<double> fill) {
+        fs::create_directories(path.parent_path());
+        ref::datagen::NcWriter out(path.string());
+        out.attributes(NC_GLOBAL, cmip6_globals());
+        const int time = out.dimension("time", 3, true);
+        const int time_var = out.variable("time", NC_INT, {time},
+                                          {{"units", std::string("days since 2000-01-01")}, {"scale_factor", 0.5}, {"add_offset", 10.0}});
+        if (fill) out.fill(time_var, *fill);
+        const int data = out.variable("tas", NC_FLOAT, {time});
+        out.put(time_var, std::vector<int>{0, 10, 20});
+        out.put(data, std::vector<float>(3, 1.0f));
+        out.close();
+        return path;
+    };
+    const auto packed = adapter->parse(write(std::nullopt), Parser::Complete);
+    CHECK(packed.start_time == "2000-01-11 00:00:00");  // 10 + 0.5 * 0 days
+    CHECK(packed.end_time == "2000-01-21 00:00:00");    // 10 + 0.5 * 20 days
+    const auto filled = adapter->parse(write(20.0), Parser::Complete);  // the last raw value is the fill value
+    CHECK_FALSE(filled.start_time);
+    CHECK_FALSE(filled.end_time);
 }
 
 TEST_CASE("cmip6 complete parser leaves missing attributes NULL but needs the identity") {

@@ -22,9 +22,9 @@ std::vector<fs::path> sample_files() {
         return {};
     }
     std::vector<Problem> problems;
-    auto files = discover_files({kSampleData}, problems);
+    const auto files = discover_files({kSampleData}, problems);
     CHECK(problems.empty());
-    return files;
+    return {files.begin(), files.end()};
 }
 
 std::vector<FileMetadata> parse_all(const std::vector<fs::path>& files, Parser parser) {

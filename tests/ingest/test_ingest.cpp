@@ -327,3 +327,24 @@ TEST_CASE("a dataset that cannot be registered is rolled back alone", "[ingest]"
         CHECK(list(db, "--source-type obs4mips").size() == 1);
     });
 }
+
+TEST_CASE("a dataset whose files differ only where one is NULL is refused and the others still register", "[ingest][catalog]") {
+    test::TempDir data;
+    const fs::path catalog = data.path() / "catalog.csv";
+    // tas: the second file has no units, which grouping accepts but registration does not.
+    std::ofstream(catalog) << "path,activity_id,institution_id,source_id,experiment_id,member_id,table_id,variable_id,grid_label,version,variant_label,units\n"
+                           << "/archive/a/tas_1.nc,CMIP,INST,MODEL,historical,r1i1p1f1,Amon,tas,gn,v20200101,r1i1p1f1,K\n"
+                           << "/archive/a/tas_2.nc,CMIP,INST,MODEL,historical,r1i1p1f1,Amon,tas,gn,v20200101,r1i1p1f1,\n"
+                           << "/archive/b/pr_1.nc,CMIP,INST,MODEL,historical,r1i1p1f1,Amon,pr,gn,v20200101,r1i1p1f1,kg m-2 s-1\n"
+                           << "/archive/c/ts_1.nc,CMIP,INST,MODEL,historical,r1i1p1f1,Amon,ts,gn,v20200101,r1i1p1f1,K\n";
+    test::for_each_backend([&](test::ScratchDatabase& db) {
+        const auto r = ref_engine(db, "datasets ingest --source-type cmip6 --catalog " + catalog.string());
+        INFO(r.out << r.err);
+        CHECK(r.exit_code == 1);
+        CHECK_THAT(r.out, Catch::Contains("2 created, 0 updated, 0 unchanged, 1 failed"));
+        CHECK_THAT(r.out, Catch::Contains("CMIP6.CMIP.INST.MODEL.historical.r1i1p1f1.Amon.tas.gn.v20200101: not registered: "
+                                          "the files of CMIP6.CMIP.INST.MODEL.historical.r1i1p1f1.Amon.tas.gn.v20200101 "
+                                          "disagree on dataset-level metadata"));
+        CHECK(list(db, "--source-type cmip6").size() == 2);
+    });
+}

@@ -1,9 +1,9 @@
 #include "catalog/adapter.hpp"
 
 #include "catalog/detail.hpp"
+#include "solver/catalog_table.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <utility>
 
 namespace ref::catalog {
@@ -84,17 +84,6 @@ std::string instance_id_of(const Adapter& adapter, const Facets& facets) {
     return detail::build_instance_id(detail::type_info(adapter.source_type()), facets);
 }
 
-int64_t version_key(const std::string& version) {
-    if (version.size() < 2 || version[0] != 'v') return -1;
-    int64_t key = -1;
-    const char* first = version.data() + 1;
-    const char* last = version.data() + version.size();
-    // Digits only: from_chars would accept a sign. Too large for the BIGINT column -> -1 as well.
-    for (const char* c = first; c != last; ++c) {
-        if (*c < '0' || *c > '9') return -1;
-    }
-    const auto result = std::from_chars(first, last, key);
-    return result.ec == std::errc() && result.ptr == last ? key : -1;
-}
+int64_t version_key(const std::string& version) { return solver::version_key(version); }
 
 }  // namespace ref::catalog

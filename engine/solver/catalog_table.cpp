@@ -153,7 +153,7 @@ int64_t version_key(std::optional<std::string_view> version) {
     for (size_t i = 1; i < version->size(); ++i) {
         const char c = (*version)[i];
         if (c < '0' || c > '9') return -1;
-        if (value > (INT64_MAX - 9) / 10) return INT64_MAX;  // absurdly long: still "latest-looking"
+        if (value > (INT64_MAX - 9) / 10) return -1;  // beyond a BIGINT: as any other odd version
         value = value * 10 + (c - '0');
     }
     return value;

@@ -105,7 +105,8 @@ private:
     mutable std::vector<std::unique_ptr<std::unordered_map<ValueId, Rows>>> value_index_;
 };
 
-// The latest-version rule (spec §1.4): ^v(\d+)$ -> the number, anything else -> -1.
+// The latest-version rule (spec §1.4): ^v(\d+)$ -> the number, anything else (numbers
+// beyond 64 bits too, which no BIGINT column holds) -> -1.
 int64_t version_key(std::optional<std::string_view> version);
 
 }  // namespace ref::solver

@@ -49,4 +49,5 @@ TEST_CASE("version keys follow the latest-version rule", "[catalog-table]") {
     for (const char* other : {"latest", "", "1", "v", "vX", "Ed4.2", "v1a"}) CHECK(version_key(other) == -1);
     CHECK(version_key(std::nullopt) == -1);
     CHECK(version_key("v10") > version_key("v2"));
+    CHECK(version_key("v99999999999999999999") == -1);  // beyond a BIGINT
 }

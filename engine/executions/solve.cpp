@@ -263,11 +263,11 @@ private:
         planned.dataset_hash = hash;
         planned.reason = *reason;
         if (known != groups_.end()) planned.group_id = known->second.id;
-        for (const auto& c : candidate.collections) {
-            auto ids = c.instance_ids();
+        for (const auto& identity : identities) {
+            auto ids = identity.instance_ids;
             std::sort(ids.begin(), ids.end());
             ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-            planned.instance_ids[std::string(solver::to_string(c.catalog->type()))] = std::move(ids);
+            planned.instance_ids[std::string(solver::to_string(identity.type))] = std::move(ids);
         }
 
         const bool held_back = (options_.one_per_provider && new_per_provider_[d.provider_slug] >= 1) ||

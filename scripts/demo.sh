@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is needed (as root), builds ref-engine, writes a small synthetic
-# data set, ingests it, solves which executions it needs and runs them, then shows
-# where the bundles and plots are and the metric values they hold.
+# data set, ingests it into SQLite, solves which executions it needs, runs them with
+# the local executor and records their results, then reports the executions, the
+# metric values in the database and where the plots are.
 #   scripts/demo.sh [--no-install] [--output DIR]   (default output: demo-output/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,8 +28,17 @@ echo
 echo "== Writing synthetic CMIP6 data to $out/data"
 build/bin/ref-gen-data --output "$out/data"
 
-export REF_CONFIGURATION="$out/config"   # its SQLite database lives here
-rm -rf "$REF_CONFIGURATION"
+export REF_CONFIGURATION="$out/config"   # ref.toml and the SQLite database live here
+rm -rf "$REF_CONFIGURATION" "$out/scratch" "$out/results"
+mkdir -p "$REF_CONFIGURATION"
+cat > "$REF_CONFIGURATION/ref.toml" <<EOF
+[paths]
+scratch = "$out/scratch"
+results = "$out/results"
+
+[executor]
+executor = "local"   # a process pool, one worker per CPU
+EOF
 echo
 echo "== Ingesting the data into the SQLite database under $REF_CONFIGURATION"
 "$engine" datasets ingest --source-type cmip6 --n-jobs 2 "$out/data/CMIP6"
@@ -47,16 +57,27 @@ echo "== Providers and diagnostics"
 echo
 "$engine" diagnostics list
 
-export REF_SCRATCH_ROOT="$out/scratch"
 echo
 echo "== ref-engine solve --dry-run: what the data needs"
 "$engine" solve --dry-run
 echo
-echo "== ref-engine solve: create the executions, run them and show their results"
+echo "== ref-engine solve: create the executions, run them with the local executor (a process"
+echo "   pool) and record their results: metric values and outputs in the database, files in"
+echo "   the results store"
 "$engine" solve
 echo
 echo "== ref-engine solve again: everything is up to date"
 "$engine" solve
 
 echo
-echo "Outputs are under $out/scratch; the data set is under $out/data."
+echo "== Report: execution groups and their latest executions"
+"$engine" executions list-groups
+echo
+echo "== Report: metric values in the database (first 20)"
+"$engine" metric-values list --limit 20
+echo
+echo "== Report: plots in the results store"
+find "$out/results" -name '*.png' | sort
+echo
+echo "Results are under $out/results (working copies under $out/scratch); the data set is under $out/data."
+echo "Look closer with: REF_CONFIGURATION=$out/config $engine executions inspect 1"

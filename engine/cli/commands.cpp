@@ -34,6 +34,18 @@ const std::vector<Command>& all_commands() {
         {"datasets unretract", "put a retracted dataset back in use", &datasets_unretract, &datasets_retract_options,
          &datasets_retract_positional},
         {"db status", "show the database and its schema version", &db_status, &db_options},
+        {"executions list-groups", "list execution groups with their latest execution", &executions_list_groups,
+         &executions_list_groups_options},
+        {"executions inspect", "show one execution group: its latest execution, datasets, values, outputs, log",
+         &executions_inspect, &executions_inspect_options, &executions_inspect_positional},
+        {"executions flag-dirty", "make execution groups run again at the next solve", &executions_flag_dirty,
+         &executions_flag_dirty_options, &executions_group_ids_positional},
+        {"executions fail-running", "mark executions still in progress failed (after a crash or a lost worker)",
+         &executions_fail_running, &executions_fail_running_options},
+        {"executions delete-groups", "delete execution groups with their executions and results",
+         &executions_delete_groups, &executions_delete_groups_options},
+        {"metric-values list", "list the metric values of the latest successful executions", &metric_values_list,
+         &metric_values_list_options},
     };
     return commands;
 }

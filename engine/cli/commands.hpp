@@ -81,4 +81,19 @@ boost::program_options::options_description diagnostics_list_options();
 boost::program_options::options_description run_options();
 boost::program_options::options_description solve_options();
 
+int executions_list_groups(const CommandContext& ctx);
+int executions_inspect(const CommandContext& ctx);
+int executions_flag_dirty(const CommandContext& ctx);
+int executions_fail_running(const CommandContext& ctx);
+int executions_delete_groups(const CommandContext& ctx);
+int metric_values_list(const CommandContext& ctx);
+boost::program_options::options_description executions_list_groups_options();
+boost::program_options::options_description executions_inspect_options();
+boost::program_options::options_description executions_flag_dirty_options();
+boost::program_options::options_description executions_fail_running_options();
+boost::program_options::options_description executions_delete_groups_options();
+boost::program_options::options_description metric_values_list_options();
+boost::program_options::positional_options_description executions_inspect_positional();
+boost::program_options::positional_options_description executions_group_ids_positional();
+
 }  // namespace ref::cli

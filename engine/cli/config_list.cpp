@@ -34,7 +34,14 @@ int config_list(const CommandContext& ctx) {
     for (std::size_t i = 0; i < c.enabled_providers.size(); ++i) std::cout << (i ? ", " : "") << quote(c.enabled_providers[i]);
     std::cout << "]\n\n[paths]\nscratch = " << quote(c.scratch_root.string()) << "\nresults = " << quote(c.results_root.string())
               << "\nlog = " << quote(c.log_root.string()) << "\n\n[db]\ndatabase_url = " << quote(url)
-              << "\n\n[executor]\ntimeout = " << c.execution_timeout_seconds << "\nmemory_limit_mb = " << c.memory_limit_mb << '\n';
+              << "\n\n[executor]\nexecutor = " << quote(c.executor) << "\nmax_workers = " << c.max_workers
+              << "  # 0: one per CPU\ntimeout = " << c.execution_timeout_seconds << "\nmemory_limit_mb = " << c.memory_limit_mb
+              << '\n';
+    for (const auto& [slug, limits] : c.provider_limits) {
+        std::cout << "\n[providers." << slug << "]\n";
+        if (limits.timeout_seconds) std::cout << "timeout = " << *limits.timeout_seconds << '\n';
+        if (limits.memory_limit_mb) std::cout << "memory_limit_mb = " << *limits.memory_limit_mb << '\n';
+    }
     return 0;
 }
 

@@ -1,5 +1,6 @@
 // ref-engine: global options, then one command (see `ref-engine --help`).
 #include "cli/commands.hpp"
+#include "cli/run_batch.hpp"
 #include "execute/runner.hpp"
 #include "ref/plugin.h"
 
@@ -91,6 +92,23 @@ int main(int argc, char** argv) {
     if (globals.count("version")) {
         std::cout << "ref-engine " << kVersion << " (plugin ABI " << REF_ABI_MAJOR << "." << REF_ABI_MINOR << ")\n";
         return 0;
+    }
+    if (!rest.empty() && rest[0] == "__run-batch") {
+        cli::setup_logging();
+        if (rest.size() != 2) {
+            std::cerr << "ref-engine __run-batch: expected one batch file\n";
+            return 2;
+        }
+        config::Overrides overrides;
+        if (globals.count("config")) overrides.config_file = globals["config"].as<std::string>();
+        if (globals.count("plugins")) overrides.plugins = globals["plugins"].as<std::string>();
+        if (globals.count("log-level")) overrides.log_level = globals["log-level"].as<std::string>();
+        try {
+            return cli::run_batch(rest[1], overrides);
+        } catch (const std::exception& e) {
+            spdlog::error("{}", e.what());
+            return 1;
+        }
     }
     const cli::Command* command = find_command(rest);
     if (!command) {

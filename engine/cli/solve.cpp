@@ -3,12 +3,18 @@
 #include "catalog/solver_catalog.hpp"
 #include "cli/commands.hpp"
 #include "cli/result_summary.hpp"
-#include "execute/runner.hpp"
-#include "executions/record.hpp"
+#include "execute/executor.hpp"
+#include "executions/dispatch.hpp"
 #include "executions/solve.hpp"
 #include "solver/ignore_list.hpp"
 
 #include <spdlog/spdlog.h>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <ctime>
 
 #include <iomanip>
 #include <iostream>
@@ -40,7 +46,13 @@ po::options_description solve_options() {
         ("rerun-failed", po::bool_switch(), "also rerun groups whose last execution failed")
         ("one-per-provider", po::bool_switch(), "at most one new execution per provider")
         ("one-per-diagnostic", po::bool_switch(), "at most one new execution per diagnostic")
-        ("timeout", po::value<double>()->value_name("SECONDS"), "time limit of each execution (default: executor.timeout)")
+        ("timeout", po::value<double>()->value_name("SECONDS"),
+         "time limit of each execution (default: executor.timeout, or the provider's own)")
+        ("no-wait", po::bool_switch(), "start the executions in a background process and return at once")
+        ("executor", po::value<std::string>()->value_name("KIND"),
+         "local (a process pool, the default) or synchronous (one at a time); default: executor.executor")
+        ("max-workers", po::value<std::size_t>()->value_name("N"),
+         "executions at once with the local executor (default: executor.max_workers, else one per CPU)")
         ("format", po::value<std::string>()->default_value("table"), "table or json");
     return desc;
 }
@@ -86,6 +98,97 @@ json planned_json(const executions::PlannedExecution& e) {
             {"datasets", datasets}};
 }
 
+struct Interrupted {};
+
+void report_finished(const executions::ExecutionJob& job, const execute::RunOutcome& outcome,
+                     const executions::HandledResult& handled, const executions::ResultRoots& roots, bool table) {
+    const std::string full = job.provider + "/" + job.diagnostic;
+    for (const auto& w : handled.warnings) spdlog::warn("{} [{}]: {}", full, job.key, w);
+    if (handled.successful) {
+        if (!table) return;
+        std::cout << "execution " << job.execution_id << "  " << full << "  " << job.key << ": succeeded in " << std::fixed
+                  << std::setprecision(2) << outcome.usage.wall_seconds << std::defaultfloat << " s ("
+                  << handled.scalars << " metric value" << (handled.scalars == 1 ? "" : "s") << ", " << handled.series
+                  << " series, " << handled.outputs << " output" << (handled.outputs == 1 ? "" : "s") << ")\n";
+        print_result_summary(std::cout, roots.results / job.fragment, outcome.result);
+        std::cout.flush();
+        return;
+    }
+    if (table)
+        std::cout << "execution " << job.execution_id << "  " << full << "  " << job.key << ": FAILED ("
+                  << (handled.retryable ? "will be retried" : "not retried") << "): " << handled.reason << '\n'
+                  << std::flush;
+    spdlog::error("{} [{}]: {}{}; log: {}", full, job.key, handled.reason, handled.retryable ? " (will be retried)" : "",
+                  (roots.results / job.fragment / "out.log").string());
+}
+
+// "[3/10] 2 running, 5 queued" redrawn in place on a terminal; nothing otherwise (each
+// finished execution is reported on its own line anyway).
+class ProgressLine {
+public:
+    ProgressLine() : tty_(::isatty(STDERR_FILENO) == 1) {}
+    void show(const execute::ExecutorProgress& p) {
+        if (!tty_) return;
+        std::fprintf(stderr, "\r\033[K[%zu/%zu done] %zu running, %zu queued", p.finished, p.submitted, p.running, p.queued);
+        std::fflush(stderr);
+        shown_ = true;
+    }
+    void clear() {
+        if (shown_) std::fprintf(stderr, "\r\033[K");
+    }
+
+private:
+    bool tty_, shown_ = false;
+};
+
+std::string stamp() {
+    const std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y%m%dT%H%M%SZ", &tm);
+    return text;
+}
+
+// --no-wait: the executions go to a batch file that a detached `ref-engine __run-batch`
+// runs and records; it outlives this process and logs to a file of its own.
+void start_in_background(const config::Config& config, const CommandContext& ctx, executions::DispatchSettings settings,
+                         std::vector<executions::ExecutionJob> jobs) {
+    const std::string name = "solve-" + stamp() + "-" + std::to_string(::getpid());
+    const fs::path batch_file = settings.roots.scratch / ".batches" / (name + ".json");
+    const fs::path log_file = fs::absolute(config.log_root) / (name + ".log");
+    executions::Batch batch{config.database_url, std::move(settings), std::move(jobs)};
+    const std::size_t count = batch.jobs.size();
+    executions::write_batch(batch_file, batch);
+    fs::create_directories(log_file.parent_path());
+    std::vector<std::string> args{"/proc/self/exe", "--log-level", config.log_level};
+    if (ctx.overrides.config_file) args.insert(args.end(), {"--config", ctx.overrides.config_file->string()});
+    args.insert(args.end(), {"__run-batch", batch_file.string()});
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    const int log_fd = ::open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    const int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (log_fd < 0 || null_fd < 0) throw std::runtime_error("cannot open " + log_file.string());
+    std::fflush(nullptr);
+    const pid_t pid = ::fork();
+    if (pid < 0) throw std::system_error(errno, std::generic_category(), "fork");
+    if (pid == 0) {
+        // Its own session: a closed terminal or Ctrl-C in this shell leaves it running.
+        ::setsid();
+        ::dup2(null_fd, 0);
+        ::dup2(log_fd, 1);
+        ::dup2(log_fd, 2);
+        ::execv(argv[0], argv.data());
+        _exit(127);
+    }
+    ::close(log_fd);
+    ::close(null_fd);
+    spdlog::info("{} execution(s) run in the background (process {}); log: {}", count, pid, log_file.string());
+    std::cout << count << " execution" << (count == 1 ? "" : "s") << " started in the background (process " << pid
+              << "); follow them with `ref-engine executions list-groups` or in " << log_file.string() << '\n';
+}
+
 }  // namespace
 
 int solve(const CommandContext& ctx) {
@@ -106,8 +209,25 @@ int solve(const CommandContext& ctx) {
     options.filters.diagnostics = strings(ctx, "diagnostic");
     options.filters.exclude_diagnostics = strings(ctx, "exclude-diagnostic");
     options.filters.datasets = dataset_filters(strings(ctx, "dataset-filter"));
-    const double timeout = ctx.options.count("timeout") ? ctx.options["timeout"].as<double>() : config.execution_timeout_seconds;
-    if (!(timeout > 0)) throw UsageError("--timeout must be a positive number of seconds");
+    std::optional<double> timeout;
+    if (ctx.options.count("timeout")) {
+        timeout = ctx.options["timeout"].as<double>();
+        if (!(*timeout > 0)) throw UsageError("--timeout must be a positive number of seconds");
+    }
+    const bool no_wait = ctx.options["no-wait"].as<bool>();
+    std::string executor_kind = config.executor;
+    if (ctx.options.count("executor")) {
+        try {
+            executor_kind = config::normalise_executor(ctx.options["executor"].as<std::string>());
+        } catch (const config::ConfigError& e) {
+            throw UsageError(std::string("--executor: ") + e.what());
+        }
+    }
+    std::size_t max_workers = config.max_workers;
+    if (ctx.options.count("max-workers")) {
+        max_workers = ctx.options["max-workers"].as<std::size_t>();
+        if (max_workers == 0) throw UsageError("--max-workers must be 1 or more");
+    }
     options.scratch_root = fs::absolute(config.scratch_root);
     const auto started = std::chrono::steady_clock::now();
     options.on_info = [started](const std::string& m) {
@@ -179,66 +299,72 @@ int solve(const CommandContext& ctx) {
     source_options.jobs = config::effective_jobs(config.n_jobs);
     catalog::DatabaseCatalogSource source(*db, source_options);
 
-    std::size_t failed = 0, succeeded = 0;
+    // Executions run while planning goes on (local executor), or in a background process.
+    const bool run_now = !options.dry_run && options.execute && !no_wait;
+    executions::DispatchSettings settings;
+    settings.executor = execute::parse_executor_kind(executor_kind);
+    settings.max_workers = max_workers;
+    settings.roots = {options.scratch_root, fs::absolute(config.results_root)};
+    settings.allow_extra_keys = executions::allow_extra_keys_from_environment();
+    settings.on_log = [](const executions::ExecutionJob& job, int level, const std::string& message) {
+        if (level >= REF_LOG_WARNING) spdlog::warn("{}/{} [{}]: {}", job.provider, job.diagnostic, job.key, message);
+        else spdlog::debug("{}/{} [{}]: {}", job.provider, job.diagnostic, job.key, message);
+    };
+    std::vector<executions::ExecutionJob> background;
+    std::unique_ptr<executions::Dispatcher> dispatcher;
+    const bool table = format == "table";
+    if (run_now)
+        dispatcher = std::make_unique<executions::Dispatcher>(
+            *db, settings, [&](const executions::ExecutionJob& job, const execute::RunOutcome& outcome,
+                               const executions::HandledResult& handled) {
+                report_finished(job, outcome, handled, settings.roots, table);
+            });
     const auto submit = [&](const executions::PlannedExecution& e) {
         const auto* plugin = plugin_of.at(e.provider);
-        execute::RunRequest request;
-        request.plugin_path = plugin->path();
-        request.diagnostic_slug = e.diagnostic;
-        request.definition = e.definition;
-        request.timeout_seconds = timeout;
-        request.memory_limit_mb = config.memory_limit_mb;
-        const std::string full = e.provider + "/" + e.diagnostic;
-        request.on_log = [&](int level, const std::string& message) {
-            if (level >= REF_LOG_WARNING) spdlog::warn("{}: {}", full, message);
-            else spdlog::debug("{}: {}", full, message);
-        };
-        spdlog::info("running {} [{}] (execution {})", full, e.key, *e.execution_id);
-        execute::RunOutcome outcome;
-        try {
-            outcome = execute::run_isolated(request);
-        } catch (const std::exception& ex) {
-            outcome.outcome = execute::Outcome::SystemError;
-            outcome.kind = execute::FailureKind::LaunchFailed;
-            outcome.message = ex.what();
+        executions::ExecutionJob job;
+        job.execution_id = *e.execution_id;
+        job.provider = e.provider;
+        job.diagnostic = e.diagnostic;
+        job.key = e.key;
+        job.fragment = e.output_fragment;
+        job.plugin_path = plugin->path();
+        job.definition = e.definition;
+        job.timeout_seconds = timeout ? *timeout : config::timeout_for(config, e.provider);
+        job.memory_limit_mb = config::memory_limit_mb_for(config, e.provider);
+        if (!dispatcher) {
+            background.push_back(std::move(job));
+            return;
         }
-        executions::ExecutionOutcome recorded;
-        recorded.successful = outcome.succeeded();
-        recorded.retryable = outcome.retryable();
-        recorded.wall_seconds = outcome.usage.wall_seconds;
-        recorded.cpu_seconds = outcome.usage.cpu_seconds;
-        if (outcome.usage.max_rss_kib > 0) recorded.peak_memory_bytes = int64_t{outcome.usage.max_rss_kib} * 1024;
-        if (config.memory_limit_mb) recorded.memory_limit_bytes = static_cast<int64_t>(config.memory_limit_mb) << 20;
-        if (outcome.succeeded() && outcome.result.contains("metric_bundle") && outcome.result["metric_bundle"].is_string())
-            recorded.metric_bundle = outcome.result["metric_bundle"].get<std::string>();
-        executions::record_outcome(*db, *e.execution_id, recorded);
-        if (outcome.succeeded()) {
-            ++succeeded;
-            if (format == "table") {
-                std::cout << "execution " << *e.execution_id << "  " << full << "  " << e.key << ": succeeded in "
-                          << std::fixed << std::setprecision(2) << outcome.usage.wall_seconds
-                          << std::defaultfloat << " s\n";
-                print_result_summary(std::cout, options.scratch_root / e.output_fragment, outcome.result);
-                std::cout.flush();
-            }
-        } else {
-            if (format == "table")
-                std::cout << "execution " << *e.execution_id << "  " << full << "  " << e.key << ": FAILED ("
-                          << execute::to_string(outcome.kind) << ")\n" << std::flush;
-            ++failed;
-            spdlog::error("{} [{}]: {} ({}{}): {}; log: {}", full, e.key, execute::to_string(outcome.outcome),
-                          execute::to_string(outcome.kind), outcome.retryable() ? ", will be retried" : "", outcome.message,
-                          (options.scratch_root / e.output_fragment / "out.log").string());
-        }
+        spdlog::info("submitting {}/{} [{}] (execution {})", e.provider, e.diagnostic, e.key, *e.execution_id);
+        dispatcher->submit(std::move(job));
+        if (dispatcher->stopped()) throw Interrupted{};
     };
 
     executions::SolveReport report;
+    int status = 0;
     try {
         report = executions::solve(*db, source, diagnostics, options, submit);
     } catch (const solver::SolveError& e) {
         spdlog::error("solve stopped: {}", e.what());
-        return 1;
+        status = 1;
+    } catch (const Interrupted&) {
+        spdlog::error("interrupted: no more executions are created; those started were stopped and will be retried");
+        status = dispatcher->interrupt_signal() ? 128 + dispatcher->interrupt_signal() : 1;
     }
+    if (dispatcher) {
+        spdlog::info("waiting for {} execution(s) ({} executor)", report.executions.size(), dispatcher->executor_name());
+        ProgressLine progress;
+        dispatcher->wait([&](const execute::ExecutorProgress& p) { progress.show(p); });
+        progress.clear();
+        if (dispatcher->stopped() && status == 0) {
+            spdlog::error("interrupted: the running executions were stopped and will be retried by the next solve");
+            status = dispatcher->interrupt_signal() ? 128 + dispatcher->interrupt_signal() : 1;
+        }
+    }
+    if (!background.empty()) start_in_background(config, ctx, settings, std::move(background));
+    const std::size_t succeeded = dispatcher ? dispatcher->succeeded() : 0;
+    const std::size_t failed = dispatcher ? dispatcher->failed() : 0;
+    if (status != 0) return status;
     for (const auto& p : source.problems()) spdlog::warn("finalising {}: {}", p.path, p.reason);
 
     if (format == "json") {
@@ -257,7 +383,7 @@ int solve(const CommandContext& ctx) {
     } else {
         // Real runs were reported as they finished; a dry run lists its plan.
         for (const auto& e : report.executions) {
-            if (!options.dry_run && options.execute) break;
+            if (run_now) break;
             std::size_t datasets = 0;
             for (const auto& [type, ids] : e.instance_ids) datasets += ids.size();
             std::cout << (options.dry_run ? "would run  " : "execution ")
@@ -271,7 +397,7 @@ int solve(const CommandContext& ctx) {
         if (report.skipped_one_of) std::cout << ", " << report.skipped_one_of << " held back by --one-per-*";
         if (report.limit_reached) std::cout << " (stopped at --limit " << *options.limit << ")";
         std::cout << '\n';
-        if (!options.dry_run && options.execute && !report.executions.empty())
+        if (run_now && !report.executions.empty())
             std::cout << succeeded << " succeeded, " << failed << " failed\n";
     }
     return failed ? 1 : 0;

@@ -92,6 +92,26 @@ void check_providers(const std::vector<std::string>& slugs, const std::string& c
     }
 }
 
+// [providers.<slug>]: timeout and memory_limit_mb for that provider's executions.
+void apply_provider_limits(Config& config, const fs::path& file, const std::string& slug, const toml::table& table) {
+    auto& limits = config.provider_limits[slug];
+    for (const auto& [key, node] : table) {
+        const std::string name(key.str());
+        const std::string where_key = "providers." + slug + "." + name;
+        if (name == "timeout") {
+            auto seconds = node.value<double>();
+            if (!seconds || *seconds <= 0) throw ConfigError(file.string() + ": '" + where_key + "' must be a positive number of seconds");
+            limits.timeout_seconds = *seconds;
+        } else if (name == "memory_limit_mb") {
+            auto mb = node.value<int64_t>();
+            if (!mb || *mb < 0) throw ConfigError(file.string() + ": '" + where_key + "' must be a whole number >= 0 (0: no limit)");
+            limits.memory_limit_mb = static_cast<std::size_t>(*mb);
+        } else {
+            config.warnings.push_back(file.string() + ": unknown key '" + where_key + "' ignored");
+        }
+    }
+}
+
 // Reads one ref.toml into `config`, reporting unknown keys as warnings (as the REF does).
 void apply_file(Config& config, const fs::path& file) {
     toml::table doc;
@@ -190,6 +210,10 @@ void apply_file(Config& config, const fs::path& file) {
             throw ConfigError(file.string() + ": 'providers' must be a table (" + where(doc["providers"].node()->source()) + ")");
         for (const auto& [key, node] : *providers) {
             const std::string name(key.str());
+            if (const auto* limits = node.as_table()) {
+                apply_provider_limits(config, file, name, *limits);
+                continue;
+            }
             if (name != "enabled") {
                 config.warnings.push_back(file.string() + ": unknown key 'providers." + name + "' ignored");
                 continue;
@@ -216,6 +240,17 @@ void apply_file(Config& config, const fs::path& file) {
                 auto mb = node.value<int64_t>();
                 if (!mb || *mb < 0) throw ConfigError(file.string() + ": 'executor.memory_limit_mb' must be a whole number >= 0");
                 config.memory_limit_mb = static_cast<std::size_t>(*mb);
+            } else if (name == "executor") {
+                try {
+                    config.executor = normalise_executor(string_of(node, "executor.executor"));
+                } catch (const ConfigError& e) {
+                    throw ConfigError(file.string() + ": 'executor.executor': " + e.what() + " (" + where(node.source()) + ")");
+                }
+            } else if (name == "max_workers") {
+                const auto* n = node.as_integer();
+                if (!n || n->get() < 0)
+                    throw ConfigError(file.string() + ": 'executor.max_workers' must be a whole number >= 0 (0: one per CPU)");
+                config.max_workers = static_cast<std::size_t>(n->get());
             } else {
                 config.warnings.push_back(file.string() + ": unknown key 'executor." + name + "' ignored");
             }
@@ -224,6 +259,24 @@ void apply_file(Config& config, const fs::path& file) {
 }
 
 }  // namespace
+
+std::string normalise_executor(std::string_view text) {
+    if (text == "local") return "local";
+    if (text == "synchronous" || text == "sync") return "synchronous";
+    throw ConfigError("unknown executor '" + std::string(text) + "' (expected \"local\" or \"synchronous\")");
+}
+
+double timeout_for(const Config& config, const std::string& provider) {
+    auto it = config.provider_limits.find(provider);
+    return it != config.provider_limits.end() && it->second.timeout_seconds ? *it->second.timeout_seconds
+                                                                            : config.execution_timeout_seconds;
+}
+
+std::size_t memory_limit_mb_for(const Config& config, const std::string& provider) {
+    auto it = config.provider_limits.find(provider);
+    return it != config.provider_limits.end() && it->second.memory_limit_mb ? *it->second.memory_limit_mb
+                                                                            : config.memory_limit_mb;
+}
 
 std::string normalise_log_level(const std::string& text) {
     std::string lower(text);
@@ -300,6 +353,15 @@ Config load(const Overrides& overrides) {
     if (auto v = env("REF_LOG_LEVEL")) config.log_level = normalise_log_level(*v);
     if (auto v = env("REF_IGNORE_DATASETS_FILE"); v && !trimmed(*v).empty())
         config.ignore_datasets_file = fs::path(expand_user(*v));
+    if (auto v = env("REF_EXECUTOR")) config.executor = normalise_executor(trimmed(*v));
+    if (auto v = env("REF_EXECUTOR_MAX_WORKERS")) {
+        const std::string t = trimmed(*v);
+        std::size_t n = 0;
+        const auto [end, error] = std::from_chars(t.data(), t.data() + t.size(), n);
+        if (t.empty() || error != std::errc() || end != t.data() + t.size())
+            throw ConfigError("REF_EXECUTOR_MAX_WORKERS must be a whole number >= 0 (0: one per CPU), not '" + *v + "'");
+        config.max_workers = n;
+    }
     if (auto v = env("REF_N_JOBS")) config.n_jobs = n_jobs_from_text(*v, "REF_N_JOBS");
     parser_from_env("REF_CMIP6_PARSER", config.cmip6_parser);
     parser_from_env("REF_CMIP7_PARSER", config.cmip7_parser);

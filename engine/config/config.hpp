@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -23,6 +24,14 @@ struct Config {
     std::string log_level = "info";
     double execution_timeout_seconds = 21600;  // per execution, as in the REF
     std::size_t memory_limit_mb = 0;           // 0: no limit
+    std::string executor = "local";            // "local" (process pool) or "synchronous"
+    std::size_t max_workers = 0;               // of the local executor; 0: the CPUs this process may use
+    // [providers.<slug>] timeout / memory_limit_mb: a provider's own limits over the executor's.
+    struct ProviderLimits {
+        std::optional<double> timeout_seconds;
+        std::optional<std::size_t> memory_limit_mb;
+    };
+    std::map<std::string, ProviderLimits> provider_limits;
     // The operator's grey list (docs/architecture.md#configuration); nullopt: none.
     std::optional<std::filesystem::path> ignore_datasets_file;
     int n_jobs = 1;  // parsing processes at ingest and solve-time finalisation; -1: all CPUs
@@ -61,6 +70,13 @@ std::string normalise_log_level(const std::string& text);
 // "complete" or "drs"; throws ConfigError naming the allowed values otherwise.
 DatasetParser parse_dataset_parser(std::string_view text);
 std::string_view to_string(DatasetParser parser);
+
+// The time and memory limits of one provider's executions.
+double timeout_for(const Config& config, const std::string& provider);
+std::size_t memory_limit_mb_for(const Config& config, const std::string& provider);
+
+// "local" or "synchronous" ("sync" too); throws ConfigError naming the allowed values otherwise.
+std::string normalise_executor(std::string_view text);
 
 // The number of processes `n_jobs` asks for: the CPUs this process may run on for -1.
 int effective_jobs(int n_jobs);

@@ -14,11 +14,13 @@ struct RunRequest {
     std::filesystem::path plugin_path;
     std::string diagnostic_slug;  // within the provider
     nlohmann::json definition;    // output_directory already set
-    double timeout_seconds = 21600;
+    double timeout_seconds = 21600;   // from the start of the run (not the submission); <= 0: none
     double cancel_grace_seconds = 5;  // between asking the run to stop and killing it
     std::size_t memory_limit_mb = 0;  // 0: none
     // The ref-engine program that hosts the child (default: this very program).
     std::filesystem::path program = "/proc/self/exe";
+    // Called on the thread that drives the run (in a pool: during step/drain, maybe long after
+    // submit), so whatever they capture must outlive the job.
     std::function<void(int level, const std::string& message)> on_log;
     std::function<void(double fraction, const std::string& message)> on_progress;
 };
@@ -39,7 +41,8 @@ enum class FailureKind {
 };
 
 struct ResourceUsage {
-    double wall_seconds = 0;
+    double queue_seconds = 0;  // from submission to the start of the run (waiting for a free slot)
+    double wall_seconds = 0;   // from the start of the run (output directory included) to reaping the child
     double cpu_seconds = 0;
     long max_rss_kib = 0;
 };
@@ -59,8 +62,15 @@ struct RunOutcome {
 std::string to_string(Outcome outcome);
 std::string to_string(FailureKind kind);
 
-// Prepares a fresh output directory (replacing an earlier run's; any other non-empty
-// folder is refused with std::invalid_argument) and runs the execution.
+// The output directory must be absolute, and may be replaced only if it is empty or holds
+// an earlier run (out.log): a mistyped directory must never delete somebody's data.
+// Throws std::invalid_argument naming the problem.
+void check_output_directory(const std::filesystem::path& dir);
+// Checks, then replaces the directory with an empty one.
+void prepare_output_directory(const std::filesystem::path& dir);
+
+// Prepares a fresh output directory (a refused one throws std::invalid_argument, as does a
+// definition without an output_directory) and runs the execution (a pool of one, see pool.hpp).
 RunOutcome run_isolated(const RunRequest& request);
 
 // The child's side, called by the hidden `__execute-child` command: reads the

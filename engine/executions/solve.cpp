@@ -139,8 +139,13 @@ std::size_t reap_stale_executions(store::Database& db, std::chrono::seconds stal
         "FROM execution WHERE successful IS NULL AND created_at < ?)",
         {cutoff});
     const auto reaped = db.execute(
-        "UPDATE execution SET successful = FALSE, updated_at = CURRENT_TIMESTAMP WHERE successful IS NULL AND created_at < ?",
-        {cutoff});
+        "UPDATE execution SET successful = FALSE, failure_reason = ?, updated_at = CURRENT_TIMESTAMP "
+        "WHERE successful IS NULL AND created_at < ?",
+        {"abandoned: still in progress " +
+             (stale_after.count() % 3600 == 0 ? std::to_string(stale_after.count() / 3600) + " h"
+                                              : std::to_string(stale_after.count()) + " s") +
+             " after it was created (lost engine or worker); retried by this solve",
+         cutoff});
     tx.commit();
     return static_cast<std::size_t>(reaped);
 }

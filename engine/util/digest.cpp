@@ -65,6 +65,54 @@ void sha1_block(std::array<uint32_t, 5>& h, const uint8_t* block) {
     h[4] += e;
 }
 
+// --- SHA-256 (FIPS 180-4) -----------------------------------------------------------------
+
+constexpr std::array<uint32_t, 64> kSha256K{
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
+
+void sha256_block(std::array<uint32_t, 8>& h, const uint8_t* block) {
+    std::array<uint32_t, 64> w{};
+    for (size_t i = 0; i < 16; ++i) w[i] = load_be32(block + 4 * i);
+    for (size_t i = 16; i < 64; ++i) {
+        const uint32_t s0 = std::rotr(w[i - 15], 7) ^ std::rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
+        const uint32_t s1 = std::rotr(w[i - 2], 17) ^ std::rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
+        w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+    }
+
+    uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7];
+    for (size_t i = 0; i < 64; ++i) {
+        const uint32_t s1 = std::rotr(e, 6) ^ std::rotr(e, 11) ^ std::rotr(e, 25);
+        const uint32_t ch = (e & f) ^ (~e & g);
+        const uint32_t t1 = hh + s1 + ch + kSha256K[i] + w[i];
+        const uint32_t s0 = std::rotr(a, 2) ^ std::rotr(a, 13) ^ std::rotr(a, 22);
+        const uint32_t maj = (a & b) ^ (a & c) ^ (b & c);
+        const uint32_t t2 = s0 + maj;
+        hh = g;
+        g = f;
+        f = e;
+        e = d + t1;
+        d = c;
+        c = b;
+        b = a;
+        a = t1 + t2;
+    }
+    h[0] += a;
+    h[1] += b;
+    h[2] += c;
+    h[3] += d;
+    h[4] += e;
+    h[5] += f;
+    h[6] += g;
+    h[7] += hh;
+}
+
 // --- BLAKE2s (RFC 7693) ---------------------------------------------------------------------
 
 constexpr std::array<uint32_t, 8> kBlake2sIv{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
@@ -138,6 +186,31 @@ std::string sha1_hex(std::string_view data) {
 
     std::array<uint8_t, 20> out{};
     for (size_t i = 0; i < 5; ++i)
+        for (size_t j = 0; j < 4; ++j) out[4 * i + j] = static_cast<uint8_t>(h[i] >> (24 - 8 * j));
+    return to_hex(out.data(), out.size());
+}
+
+std::string sha256_hex(std::string_view data) {
+    std::array<uint32_t, 8> h{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                              0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+    const auto* bytes = reinterpret_cast<const uint8_t*>(data.data());
+    const size_t size = data.size();
+
+    size_t offset = 0;
+    for (; size - offset >= 64; offset += 64) sha256_block(h, bytes + offset);
+
+    // Same padding as SHA-1: 0x80, zeros, the bit length big-endian.
+    std::array<uint8_t, 128> tail{};
+    const size_t rest = size - offset;
+    for (size_t i = 0; i < rest; ++i) tail[i] = bytes[offset + i];
+    tail[rest] = 0x80;
+    const size_t tail_size = rest < 56 ? 64 : 128;
+    const uint64_t bits = static_cast<uint64_t>(size) * 8;
+    for (size_t i = 0; i < 8; ++i) tail[tail_size - 1 - i] = static_cast<uint8_t>(bits >> (8 * i));
+    for (size_t pos = 0; pos < tail_size; pos += 64) sha256_block(h, tail.data() + pos);
+
+    std::array<uint8_t, 32> out{};
+    for (size_t i = 0; i < 8; ++i)
         for (size_t j = 0; j < 4; ++j) out[4 * i + j] = static_cast<uint8_t>(h[i] >> (24 - 8 * j));
     return to_hex(out.data(), out.size());
 }

@@ -1,5 +1,6 @@
-// Message digests the engine needs for identities: SHA-1 (dataset hashes) and BLAKE2s with a
-// chosen digest length (output-directory names). Lower-case hex out.
+// Message digests the engine needs for identities: SHA-1 (dataset hashes), SHA-256 (content
+// hashes of series axes and reference series) and BLAKE2s with a chosen digest length
+// (output-directory names). Lower-case hex out.
 #pragma once
 
 #include <string>
@@ -8,6 +9,9 @@
 namespace ref::util {
 
 std::string sha1_hex(std::string_view data);
+
+// SHA-256 (FIPS 180-4).
+std::string sha256_hex(std::string_view data);
 
 // Unkeyed BLAKE2s (RFC 7693) with a digest length of `digest_bytes` (1..32) as a parameter of
 // the hash, not a truncation.

@@ -164,3 +164,16 @@ TEST_CASE("a memory limit turns a runaway allocation into a retryable out-of-mem
     CHECK(out.plugin_status == REF_STATUS_SYSTEM_ERROR);
     CHECK_THAT(out.message, Catch::Contains("out of memory"));
 }
+
+TEST_CASE("a single run waits in no queue and leaves the signal handlers as it found them", "[runner]") {
+    test::TempDir tmp;
+    struct sigaction before {}, after {};
+    ::sigaction(SIGINT, nullptr, &before);
+    const auto out = run("misbehaving_provider", "behaves", tmp.path() / "out");
+    ::sigaction(SIGINT, nullptr, &after);
+    REQUIRE(out.succeeded());
+    CHECK(out.usage.queue_seconds < 0.1);
+    CHECK(out.usage.cpu_seconds >= 0);
+    CHECK(out.usage.max_rss_kib > 0);
+    CHECK(after.sa_handler == before.sa_handler);
+}

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <stdexcept>
 #include <thread>
@@ -39,6 +40,18 @@ public:
             }
         }
         if (s == "exits") std::_Exit(7);
+        if (s == "sleeps") {  // for concurrency tests: sleep_ms from the definition (default 300), cancellable
+            const auto until = std::chrono::steady_clock::now() +
+                               std::chrono::milliseconds(definition.raw.value("sleep_ms", 300));
+            while (std::chrono::steady_clock::now() < until) {
+                host.throw_if_cancelled();
+                std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            }
+        }
+        if (s == "chatty") {  // more log than a pipe holds, so the parent must keep reading
+            const int lines = definition.raw.value("log_lines", 500);
+            for (int i = 0; i < lines; ++i) host.info("line " + std::to_string(i) + " " + std::string(500, 'x'));
+        }
         if (s == "allocates") {
             std::vector<char> block(std::size_t{4} << 30);  // 4 GiB, more than any memory limit in the tests
             block[block.size() - 1] = 1;
@@ -52,8 +65,38 @@ public:
             std::ofstream(definition.output_directory + "/diagnostic.json") << "{\"DIMENSIONS\": [1, 2";
             return result;
         }
-        std::ofstream(definition.output_directory + "/diagnostic.json")
-            << R"({"DIMENSIONS": {"json_structure": []}, "RESULTS": {}})";
+        // Bundles that parse but that the engine must refuse.
+        const std::string dir = definition.output_directory;
+        const auto bundle_with = [&](const std::string& dimension, const std::string& value, const std::string& leaf) {
+            std::ofstream(dir + "/diagnostic.json")
+                << R"({"DIMENSIONS": {"json_structure": [")" + dimension + R"(", "statistic"], ")" + dimension +
+                       R"(": {")" + value + R"(": {}}, "statistic": {"rmse": {}}}, "RESULTS": {")" + value +
+                       R"(": {"rmse": )" + leaf + "}}}";
+        };
+        if (s == "nan-values") {
+            bundle_with("region", "global", "NaN");
+            return result;
+        }
+        if (s == "infinite-values") {
+            bundle_with("region", "global", "1e999");
+            return result;
+        }
+        if (s == "unknown-dimension") {
+            bundle_with("colour", "blue", "1.5");
+            return result;
+        }
+        if (s == "escapes" || s == "escapes-by-symlink") {
+            bundle_with("region", "global", "1.5");
+            std::filesystem::create_directories(dir + "/plots");
+            if (s == "escapes-by-symlink") std::filesystem::create_symlink("/etc/passwd", dir + "/plots/map.png");
+            const std::string file = s == "escapes" ? "../../../../outside.png" : "plots/map.png";
+            std::ofstream(dir + "/output.json")
+                << R"({"provenance": {"environment": {}, "modeldata": [], "obsdata": [], "log": "out.log"},
+                      "plots": {"map": {"filename": ")" + file + R"(", "long_name": "Map", "description": "A map"}}})";
+            result.output_bundle = "output.json";
+            return result;
+        }
+        std::ofstream(dir + "/diagnostic.json") << R"({"DIMENSIONS": {"json_structure": []}, "RESULTS": {}})";
         host.progress(1.0, "done");
         return result;
     }
@@ -63,7 +106,8 @@ class MisbehavingProvider : public rp::Provider {
 public:
     MisbehavingProvider() : Provider("misbehaving", "Misbehaving", "1.0.0") {
         for (const char* slug : {"throws", "out-of-memory", "segfaults", "aborts", "hangs", "hangs-politely", "exits",
-                                 "allocates", "bad-result", "garbage-bundle", "behaves"})
+                                 "allocates", "bad-result", "garbage-bundle", "behaves", "sleeps", "chatty", "nan-values",
+                                 "infinite-values", "unknown-dimension", "escapes", "escapes-by-symlink"})
             add<Misbehaving>(slug);
     }
 };

@@ -106,8 +106,10 @@ void report_finished(const executions::ExecutionJob& job, const execute::RunOutc
     for (const auto& w : handled.warnings) spdlog::warn("{} [{}]: {}", full, job.key, w);
     if (handled.successful) {
         if (!table) return;
-        std::cout << "execution " << job.execution_id << "  " << full << "  " << job.key << ": succeeded in " << std::fixed
-                  << std::setprecision(2) << outcome.usage.wall_seconds << std::defaultfloat << " s ("
+        char seconds[32];
+        std::snprintf(seconds, sizeof seconds, "%.2f", outcome.usage.wall_seconds);
+        std::cout << "execution " << job.execution_id << "  " << full << "  " << job.key << ": succeeded in " << seconds
+                  << " s ("
                   << handled.scalars << " metric value" << (handled.scalars == 1 ? "" : "s") << ", " << handled.series
                   << " series, " << handled.outputs << " output" << (handled.outputs == 1 ? "" : "s") << ")\n";
         print_result_summary(std::cout, roots.results / job.fragment, outcome.result);
@@ -352,7 +354,8 @@ int solve(const CommandContext& ctx) {
         status = dispatcher->interrupt_signal() ? 128 + dispatcher->interrupt_signal() : 1;
     }
     if (dispatcher) {
-        spdlog::info("waiting for {} execution(s) ({} executor)", report.executions.size(), dispatcher->executor_name());
+        if (!report.executions.empty())
+            spdlog::info("waiting for {} execution(s) ({} executor)", report.executions.size(), dispatcher->executor_name());
         ProgressLine progress;
         dispatcher->wait([&](const execute::ExecutorProgress& p) { progress.show(p); });
         progress.clear();

@@ -2,9 +2,11 @@
 // runner, load the plugin, execute), then validate, copy and record its results in SQLite,
 // N times. Side by side, interleaved so both see the same machine state, the baselines:
 // spawning and reaping /bin/true (the floor of any process-per-execution design) and
-// `ref-engine --version` (starting our own program). Prints Markdown.
+// starting the program an execution runs in (ref-engine-child, which exits at once without
+// arguments). Prints Markdown.
 //   bench_execute ENGINE PLUGIN WORK_DIR [N]
 #include "execute/runner.hpp"
+#include "executions/dispatch.hpp"
 #include "executions/result_handling.hpp"
 #include "store/database.hpp"
 #include "store/migrations.hpp"
@@ -35,6 +37,7 @@ double spawn_and_wait(const std::vector<std::string>& args) {
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
     const auto start = Clock::now();
     pid_t pid = 0;
     if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) != 0) throw std::runtime_error("spawn " + args[0]);
@@ -63,6 +66,7 @@ int main(int argc, char** argv) {
     }
     const fs::path engine = fs::absolute(argv[1]), plugin = fs::absolute(argv[2]), work = fs::absolute(argv[3]);
     const int n = argc > 4 ? std::stoi(argv[4]) : 200;
+    const fs::path child = engine.parent_path() / "ref-engine-child";
     fs::create_directories(work);
     fs::remove(work / "bench.db");
     auto db = ref::store::open_database(ref::store::parse_database_url("sqlite:///" + (work / "bench.db").string()));
@@ -82,11 +86,11 @@ int main(int argc, char** argv) {
                     {fragment, int64_t{i + 1}});
 
         true_ms.push_back(spawn_and_wait({"/bin/true"}));
-        version_ms.push_back(spawn_and_wait({engine.string(), "--version"}));
+        version_ms.push_back(spawn_and_wait({child.string()}));
 
         const auto start = Clock::now();
         ref::execute::RunRequest request;
-        request.program = engine;
+        request.program = child;
         request.plugin_path = plugin;
         request.diagnostic_slug = "no-op";
         request.definition = {{"schema_version", 1},        {"diagnostic", "bench-noop/no-op"},
@@ -101,6 +105,39 @@ int main(int argc, char** argv) {
             return 1;
         }
     }
+    // Throughput of the executors over the same no-op executions: the synchronous one, and
+    // the local pool with one worker per CPU, each recording into SQLite as runs finish.
+    std::vector<std::pair<std::string, double>> throughput;
+    for (const auto kind : {ref::execute::ExecutorKind::Synchronous, ref::execute::ExecutorKind::Local}) {
+        ref::executions::DispatchSettings settings;
+        settings.executor = kind;
+        settings.roots = roots;
+        settings.program = child;
+        ref::executions::Dispatcher dispatcher(*db, settings, {});
+        const auto start = Clock::now();
+        for (int i = 0; i < n; ++i) {
+            ref::executions::ExecutionJob job;
+            job.execution_id = i + 1;
+            job.provider = "bench-noop";
+            job.diagnostic = "no-op";
+            job.key = "g" + std::to_string(i);
+            job.fragment = "bench-noop/no-op/" + job.key + "/" + std::to_string(i + 1);
+            job.plugin_path = plugin;
+            job.definition = {{"schema_version", 1}, {"diagnostic", "bench-noop/no-op"}, {"key", job.key},
+                              {"datasets", nlohmann::json::object()}, {"root_directory", roots.scratch.string()},
+                              {"output_directory", (roots.scratch / job.fragment).string()}};
+            dispatcher.submit(std::move(job));
+        }
+        dispatcher.wait();
+        const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+        if (dispatcher.failed() != 0) {
+            std::cerr << "bench: " << dispatcher.failed() << " executions failed with the " << dispatcher.executor_name()
+                      << " executor\n";
+            return 1;
+        }
+        throughput.emplace_back(std::string(dispatcher.executor_name()), static_cast<double>(n) / seconds);
+    }
+
     const auto stored = db->query("SELECT COUNT(*) FROM metric_value");
     if (std::get<int64_t>(stored.rows.at(0).at(0)) != n) {
         std::cerr << "bench: expected " << n << " metric values in the database\n";
@@ -111,9 +148,13 @@ int main(int argc, char** argv) {
     std::printf("| no-op execution: spawn, load plugin, run, validate, copy, record (SQLite) | %.2f ms | %.2f ms | %.2f ms |\n",
                 e.median, e.p10, e.p90);
     std::printf("| baseline: spawn and reap `/bin/true` | %.2f ms | %.2f ms | %.2f ms |\n", t.median, t.p10, t.p90);
-    std::printf("| baseline: spawn and reap `ref-engine --version` | %.2f ms | %.2f ms | %.2f ms |\n", v.median, v.p10,
+    std::printf("| baseline: spawn and reap `ref-engine-child` (exits at once) | %.2f ms | %.2f ms | %.2f ms |\n", v.median, v.p10,
                 v.p90);
-    std::printf("\nratio no-op execution / `/bin/true`: %.1f; / `ref-engine --version`: %.1f\n", e.median / t.median,
+    std::printf("\nratio no-op execution / `/bin/true`: %.1f; / `ref-engine-child` start: %.1f\n", e.median / t.median,
                 e.median / v.median);
+    std::printf("\n| executor (%d no-op executions, recorded in SQLite) | executions/s |\n|---|---|\n", n);
+    for (const auto& [name, rate] : throughput) std::printf("| %s | %.0f |\n", name.c_str(), rate);
+    std::printf("\nratio local / synchronous: %.2f (%zu workers)\n", throughput[1].second / throughput[0].second,
+                ref::execute::default_max_workers());
     return 0;
 }

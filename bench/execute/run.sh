@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 build=${BENCH_BUILD_DIR:-build-bench}
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DREF_BUILD_TESTS=OFF >/dev/null
-bash scripts/build.sh --build-dir "$build" --target ref-engine --target ref_bench_noop_provider --target bench_execute >/dev/null
+bash scripts/build.sh --build-dir "$build" --target ref-engine --target ref-engine-child --target ref_bench_noop_provider --target bench_execute >/dev/null
 work=$(mktemp -d /tmp/ref-bench-execute.XXXXXX)
 [ "${BENCH_KEEP:-0}" = 1 ] && echo "bench: work folder $work" >&2 || trap 'rm -rf "$work"' EXIT
 

@@ -1,6 +1,8 @@
 // Outcome names, the output directory rules, and a single isolated run (a pool of one).
 #include "execute/runner.hpp"
 
+#include <unistd.h>
+
 #include "execute/pool.hpp"
 
 #include <stdexcept>
@@ -45,6 +47,19 @@ void prepare_output_directory(const fs::path& dir) {
     check_output_directory(dir);
     fs::remove_all(dir);
     fs::create_directories(dir);
+}
+
+std::filesystem::path default_child_program() {
+    static const std::filesystem::path program = [] {
+        std::error_code ec;
+        const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+        if (!ec) {
+            const auto child = self.parent_path() / "ref-engine-child";
+            if (::access(child.c_str(), X_OK) == 0) return child;
+        }
+        return std::filesystem::path("/proc/self/exe");
+    }();
+    return program;
 }
 
 RunOutcome run_isolated(const RunRequest& request) {

@@ -10,6 +10,10 @@
 
 namespace ref::execute {
 
+// ref-engine-child beside the running program when it is there, else the running program
+// itself (which hosts the child as `ref-engine __execute-child`).
+std::filesystem::path default_child_program();
+
 struct RunRequest {
     std::filesystem::path plugin_path;
     std::string diagnostic_slug;  // within the provider
@@ -17,8 +21,8 @@ struct RunRequest {
     double timeout_seconds = 21600;   // from the start of the run (not the submission); <= 0: none
     double cancel_grace_seconds = 5;  // between asking the run to stop and killing it
     std::size_t memory_limit_mb = 0;  // 0: none
-    // The ref-engine program that hosts the child (default: this very program).
-    std::filesystem::path program = "/proc/self/exe";
+    // The program the child runs: ref-engine-child, or ref-engine itself (`__execute-child`).
+    std::filesystem::path program = default_child_program();
     // Called on the thread that drives the run (in a pool: during step/drain, maybe long after
     // submit), so whatever they capture must outlive the job.
     std::function<void(int level, const std::string& message)> on_log;

@@ -35,7 +35,7 @@ struct DispatchSettings {
     execute::ExecutorKind executor = execute::ExecutorKind::Local;
     std::size_t max_workers = 0;  // 0: default_max_workers()
     ResultRoots roots;
-    std::filesystem::path program = "/proc/self/exe";  // hosts the children
+    std::filesystem::path program = execute::default_child_program();  // hosts the children
     bool allow_extra_keys = true;
     // A log record of a running execution (level as in ref/plugin.h), e.g. to echo warnings.
     std::function<void(const ExecutionJob&, int level, const std::string& message)> on_log;

@@ -16,11 +16,12 @@ using nlohmann::json;
 namespace {
 
 execute::RunOutcome run(const std::string& plugin, const std::string& diagnostic, const fs::path& output_dir,
-                        double timeout = 30, std::vector<std::string>* logs = nullptr, double grace = 1) {
+                        double timeout = 30, std::vector<std::string>* logs = nullptr, double grace = 1,
+                        const fs::path& program = test::engine_program()) {
     execute::RunRequest request;
     request.plugin_path = test::test_plugin(plugin);
     request.diagnostic_slug = diagnostic;
-    request.program = test::engine_program();
+    request.program = program;
     request.timeout_seconds = timeout;
     request.cancel_grace_seconds = grace;
     request.definition = {{"schema_version", 1},
@@ -176,4 +177,23 @@ TEST_CASE("a single run waits in no queue and leaves the signal handlers as it f
     CHECK(out.usage.cpu_seconds >= 0);
     CHECK(out.usage.max_rss_kib > 0);
     CHECK(after.sa_handler == before.sa_handler);
+}
+
+TEST_CASE("ref-engine-child beside ref-engine hosts runs by default and crashes are still classified", "[runner]") {
+    const fs::path child = test::engine_program().parent_path() / "ref-engine-child";
+    REQUIRE(fs::is_regular_file(child));
+    // The test program sits beside it too, so its default is the lean child.
+    CHECK(execute::default_child_program().filename() == "ref-engine-child");
+    test::TempDir tmp;
+    std::vector<std::string> logs;
+    const auto good = run("c99_provider", "count-files", tmp.path() / "good", 30, &logs, 1, child);
+    INFO(good.message);
+    CHECK(good.succeeded());
+    CHECK(std::find(logs.begin(), logs.end(), "counting files in plain C") != logs.end());
+    const auto crash = run("misbehaving_provider", "segfaults", tmp.path() / "crash", 30, nullptr, 1, child);
+    CHECK(crash.kind == execute::FailureKind::Signal);
+    CHECK(crash.signal == SIGSEGV);
+    const auto refused = run("misbehaving_provider", "throws", tmp.path() / "throws", 30, nullptr, 1, child);
+    CHECK(refused.outcome == execute::Outcome::DiagnosticError);
+    CHECK_THAT(refused.message, Catch::Contains("the input has no 'tas' variable"));
 }

@@ -71,6 +71,10 @@ std::string output_format(const CommandContext& ctx, const std::vector<std::stri
     throw UsageError("--format must be one of " + choices + ", not '" + format + "'");
 }
 
+std::vector<std::string> option_values(const CommandContext& ctx, const char* name) {
+    return ctx.options.count(name) ? ctx.options[name].as<std::vector<std::string>>() : std::vector<std::string>{};
+}
+
 std::unique_ptr<store::Database> open_store(const config::Config& config) {
     const store::DatabaseUrl url = store::parse_database_url(config.database_url);
     auto db = store::open_database(url);

@@ -40,6 +40,9 @@ std::string output_format(const CommandContext& ctx, const std::vector<std::stri
 // Log records go to standard error, "level: message".
 void setup_logging();
 
+// The values of a repeatable option, empty when it was not given.
+std::vector<std::string> option_values(const CommandContext& ctx, const char* name);
+
 // Loads the configuration, applies the log level and returns it.
 config::Config load_config(const CommandContext& ctx);
 

@@ -48,12 +48,6 @@ json json_of(const store::Value& v) {
     return nullptr;
 }
 
-std::string csv_cell(const std::string& text) {
-    if (text.find_first_of(",\"\n") == std::string::npos) return text;
-    std::string out = "\"";
-    for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return out + "\"";
-}
 
 // A progress line that rewrites itself on a terminal, and a log line every 5 s elsewhere.
 class Progress {

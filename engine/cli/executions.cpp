@@ -33,25 +33,6 @@ constexpr const char* kFailRunningReason = "marked failed by an operator (fail-r
 constexpr std::size_t kLogLines = 20;
 constexpr std::size_t kInspectScalars = 20;
 
-std::vector<std::string> strings(const CommandContext& ctx, const char* name) {
-    return ctx.options.count(name) ? ctx.options[name].as<std::vector<std::string>>() : std::vector<std::string>{};
-}
-
-std::string csv_cell(const std::string& text) {
-    if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-    std::string out = "\"";
-    for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return out + "\"";
-}
-
-void print_csv(std::ostream& out, const Table& table) {
-    for (std::size_t c = 0; c < table.columns.size(); ++c) out << (c ? "," : "") << csv_cell(table.columns[c]);
-    out << '\n';
-    for (const auto& row : table.rows) {
-        for (std::size_t c = 0; c < row.size(); ++c) out << (c ? "," : "") << csv_cell(row[c]);
-        out << '\n';
-    }
-}
 
 std::string number_text(double v) {
     if (std::isnan(v)) return "nan";
@@ -117,10 +98,10 @@ void add_group_filter_options(po::options_description& desc) {
 
 executions::GroupFilters group_filters(const CommandContext& ctx) {
     executions::GroupFilters f;
-    f.diagnostics.providers = strings(ctx, "provider");
-    f.diagnostics.diagnostics = strings(ctx, "diagnostic");
+    f.diagnostics.providers = option_values(ctx, "provider");
+    f.diagnostics.diagnostics = option_values(ctx, "diagnostic");
     try {
-        f.selectors = executions::parse_selector_filters(strings(ctx, "filter"));
+        f.selectors = executions::parse_selector_filters(option_values(ctx, "filter"));
     } catch (const executions::FilterError& e) {
         throw UsageError(e.what());
     }
@@ -287,7 +268,7 @@ int executions_list_groups(const CommandContext& ctx) {
         for (const auto& g : groups) rows.push_back(group_json(g));
         std::cout << rows.dump(2) << '\n';
     } else if (format == "csv") {
-        print_csv(std::cout, groups_table(groups));
+        groups_table(groups).print_csv(std::cout);
     } else if (!groups.empty()) {
         groups_table(groups).print(std::cout);
     }
@@ -563,7 +544,7 @@ po::options_description executions_fail_running_options() {
 int executions_fail_running(const CommandContext& ctx) {
     std::optional<std::chrono::seconds> older_than;
     if (ctx.options.count("older-than")) older_than = parse_duration(ctx.options["older-than"].as<std::string>());
-    executions::DiagnosticFilter filter{strings(ctx, "provider"), strings(ctx, "diagnostic")};
+    executions::DiagnosticFilter filter{option_values(ctx, "provider"), option_values(ctx, "diagnostic")};
     const bool dry_run = ctx.options["dry-run"].as<bool>();
     auto db = open_store(load_config(ctx));
 

@@ -18,17 +18,7 @@ using nlohmann::json;
 
 namespace {
 
-std::vector<std::string> strings(const CommandContext& ctx, const char* name) {
-    return ctx.options.count(name) ? ctx.options[name].as<std::vector<std::string>>() : std::vector<std::string>{};
-}
 
-// RFC 4180: fields with a comma, quote or line break are quoted, quotes doubled.
-std::string csv_cell(const std::string& text) {
-    if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-    std::string out = "\"";
-    for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return out + "\"";
-}
 
 // Shortest text that reads back as the same double; a missing value (SQLite keeps NaN as
 // NULL) is "nan" like a stored NaN.
@@ -73,10 +63,10 @@ int metric_values_list(const CommandContext& ctx) {
 
     executions::ValueQuery query;
     query.series = kind == "series";
-    query.diagnostics = {strings(ctx, "provider"), strings(ctx, "diagnostic")};
+    query.diagnostics = {option_values(ctx, "provider"), option_values(ctx, "diagnostic")};
     query.limit = static_cast<std::size_t>(limit) + 1;
     try {
-        query.dimensions = executions::parse_key_values(strings(ctx, "dimension"), "--dimension");
+        query.dimensions = executions::parse_key_values(option_values(ctx, "dimension"), "--dimension");
     } catch (const executions::FilterError& e) {
         throw UsageError(e.what());
     }
@@ -155,12 +145,7 @@ int metric_values_list(const CommandContext& ctx) {
             table.rows.push_back(std::move(cells));
         }
         if (format == "csv") {
-            for (std::size_t c = 0; c < table.columns.size(); ++c) std::cout << (c ? "," : "") << csv_cell(table.columns[c]);
-            std::cout << '\n';
-            for (const auto& row : table.rows) {
-                for (std::size_t c = 0; c < row.size(); ++c) std::cout << (c ? "," : "") << csv_cell(row[c]);
-                std::cout << '\n';
-            }
+            table.print_csv(std::cout);
         } else if (!values.empty()) {
             table.print(std::cout);
         }

@@ -65,9 +65,6 @@ std::string trim(std::string text) {
     return first == std::string::npos ? std::string() : text.substr(first, last - first + 1);
 }
 
-std::vector<std::string> strings(const CommandContext& ctx, const char* name) {
-    return ctx.options.count(name) ? ctx.options[name].as<std::vector<std::string>>() : std::vector<std::string>{};
-}
 
 // FACET=VALUE entries; repeated facets collect their values.
 std::vector<std::pair<std::string, std::vector<std::string>>> dataset_filters(const std::vector<std::string>& entries) {
@@ -207,10 +204,10 @@ int solve(const CommandContext& ctx) {
         options.limit = ctx.options["limit"].as<int64_t>();
         if (*options.limit < 0) throw UsageError("--limit must be 0 or more");
     }
-    options.filters.providers = strings(ctx, "provider");
-    options.filters.diagnostics = strings(ctx, "diagnostic");
-    options.filters.exclude_diagnostics = strings(ctx, "exclude-diagnostic");
-    options.filters.datasets = dataset_filters(strings(ctx, "dataset-filter"));
+    options.filters.providers = option_values(ctx, "provider");
+    options.filters.diagnostics = option_values(ctx, "diagnostic");
+    options.filters.exclude_diagnostics = option_values(ctx, "exclude-diagnostic");
+    options.filters.datasets = dataset_filters(option_values(ctx, "dataset-filter"));
     std::optional<double> timeout;
     if (ctx.options.count("timeout")) {
         timeout = ctx.options["timeout"].as<double>();

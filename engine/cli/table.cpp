@@ -25,6 +25,22 @@ void Table::print(std::ostream& out) const {
     for (const auto& row : rows) line(row);
 }
 
+std::string csv_cell(const std::string& text) {
+    if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+    std::string out = "\"";
+    for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return out + "\"";
+}
+
+void Table::print_csv(std::ostream& out) const {
+    const auto line = [&](const std::vector<std::string>& cells) {
+        for (std::size_t c = 0; c < cells.size(); ++c) out << (c ? "," : "") << csv_cell(cells[c]);
+        out << '\n';
+    };
+    line(columns);
+    for (const auto& row : rows) line(row);
+}
+
 nlohmann::json Table::to_json() const {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& row : rows) {

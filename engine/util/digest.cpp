@@ -164,17 +164,15 @@ void blake2s_compress(std::array<uint32_t, 8>& h, const uint8_t* block, uint64_t
     for (size_t i = 0; i < 8; ++i) h[i] ^= v[i] ^ v[i + 8];
 }
 
-}  // namespace
-
-std::string sha1_hex(std::string_view data) {
-    std::array<uint32_t, 5> h{0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0};
+// SHA-1 and SHA-256 share the Merkle-Damgard frame: 64-byte blocks, then padding with 0x80,
+// zeros and the bit length big-endian (one or two final blocks), the state out big-endian.
+template <size_t Words, class Block>
+std::string md_digest(std::array<uint32_t, Words> h, std::string_view data, Block block) {
     const auto* bytes = reinterpret_cast<const uint8_t*>(data.data());
     const size_t size = data.size();
-
     size_t offset = 0;
-    for (; size - offset >= 64; offset += 64) sha1_block(h, bytes + offset);
+    for (; size - offset >= 64; offset += 64) block(h, bytes + offset);
 
-    // Padding: 0x80, zeros, then the bit length big-endian; one or two final blocks.
     std::array<uint8_t, 128> tail{};
     const size_t rest = size - offset;
     for (size_t i = 0; i < rest; ++i) tail[i] = bytes[offset + i];
@@ -182,37 +180,23 @@ std::string sha1_hex(std::string_view data) {
     const size_t tail_size = rest < 56 ? 64 : 128;
     const uint64_t bits = static_cast<uint64_t>(size) * 8;
     for (size_t i = 0; i < 8; ++i) tail[tail_size - 1 - i] = static_cast<uint8_t>(bits >> (8 * i));
-    for (size_t pos = 0; pos < tail_size; pos += 64) sha1_block(h, tail.data() + pos);
+    for (size_t pos = 0; pos < tail_size; pos += 64) block(h, tail.data() + pos);
 
-    std::array<uint8_t, 20> out{};
-    for (size_t i = 0; i < 5; ++i)
+    std::array<uint8_t, 4 * Words> out{};
+    for (size_t i = 0; i < Words; ++i)
         for (size_t j = 0; j < 4; ++j) out[4 * i + j] = static_cast<uint8_t>(h[i] >> (24 - 8 * j));
     return to_hex(out.data(), out.size());
 }
 
+}  // namespace
+
+std::string sha1_hex(std::string_view data) {
+    return md_digest<5>({0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0}, data, sha1_block);
+}
+
 std::string sha256_hex(std::string_view data) {
-    std::array<uint32_t, 8> h{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                              0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-    const auto* bytes = reinterpret_cast<const uint8_t*>(data.data());
-    const size_t size = data.size();
-
-    size_t offset = 0;
-    for (; size - offset >= 64; offset += 64) sha256_block(h, bytes + offset);
-
-    // Same padding as SHA-1: 0x80, zeros, the bit length big-endian.
-    std::array<uint8_t, 128> tail{};
-    const size_t rest = size - offset;
-    for (size_t i = 0; i < rest; ++i) tail[i] = bytes[offset + i];
-    tail[rest] = 0x80;
-    const size_t tail_size = rest < 56 ? 64 : 128;
-    const uint64_t bits = static_cast<uint64_t>(size) * 8;
-    for (size_t i = 0; i < 8; ++i) tail[tail_size - 1 - i] = static_cast<uint8_t>(bits >> (8 * i));
-    for (size_t pos = 0; pos < tail_size; pos += 64) sha256_block(h, tail.data() + pos);
-
-    std::array<uint8_t, 32> out{};
-    for (size_t i = 0; i < 8; ++i)
-        for (size_t j = 0; j < 4; ++j) out[4 * i + j] = static_cast<uint8_t>(h[i] >> (24 - 8 * j));
-    return to_hex(out.data(), out.size());
+    return md_digest<8>({0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19},
+                        data, sha256_block);
 }
 
 std::string blake2s_hex(std::string_view data, size_t digest_bytes) {

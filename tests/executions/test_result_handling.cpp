@@ -1,5 +1,6 @@
 // Result handling on SQLite and PostgreSQL: what a finished execution leaves in the database
 // and the results store, for good results, bad ones and a results disk that fills up.
+#include "../results/cmec_examples.hpp"
 #include "../store/scratch_database.hpp"
 #include "executions/result_handling.hpp"
 #include "results/hashing.hpp"
@@ -21,27 +22,9 @@ using nlohmann::json;
 
 namespace {
 
-const char* kMetricBundle = R"({
-  "DIMENSIONS": {"json_structure": ["source_id", "region", "statistic"],
-                 "region": {"Tropics": {}, "global": {}}, "source_id": {"MODEL-A": {}},
-                 "statistic": {"bias": {}, "rmse": {}}},
-  "RESULTS": {"MODEL-A": {"Tropics": {"bias": -0.25, "rmse": null},
-                          "global": {"attributes": {"units": "K"}, "bias": 0.5, "rmse": 1.25}}}})";
-
-const char* kOutputBundle = R"({
-  "index": "map",
-  "provenance": {"environment": {"TOOL_VERSION": "1.2"}, "modeldata": ["tas_Amon_MODEL-A.nc"],
-                 "obsdata": {"OBS-X": "v1"}, "log": "cmec_output.log"},
-  "data": null,
-  "plots": {"map": {"filename": "plots/map.png", "long_name": "Bias map",
-                    "description": "Annual mean bias", "dimensions": {"region": "global"}}},
-  "html": null, "metrics": null})";
-
-const char* kSeries = R"([
-  {"attributes": null, "dimensions": {"reference_source_id": "OBS-X", "region": "global", "variable_id": "tas"},
-   "index": [2000, 2001, 2002], "index_name": "year", "kind": "reference", "values": [287.0, 287.2, 287.3]},
-  {"attributes": {"method": "area-weighted"}, "dimensions": {"region": "global", "source_id": "MODEL-A", "variable_id": "tas"},
-   "index": [2000, 2001, 2002], "index_name": "year", "value_units": "K", "values": [287.1, null, 287.4]}])";
+using test::kMetricBundleExample;
+using test::kOutputBundleExample;
+using test::kSeriesExample;
 
 void write(const fs::path& file, const std::string& text) {
     fs::create_directories(file.parent_path());
@@ -90,9 +73,9 @@ struct Fixture {
     fs::path dir(const std::string& key, int64_t id) const { return roots.scratch / fragment(key, id); }
 
     void write_good_result(const std::string& key, int64_t id) {
-        write(dir(key, id) / "diagnostic.json", kMetricBundle);
-        write(dir(key, id) / "output.json", kOutputBundle);
-        write(dir(key, id) / "series.json", kSeries);
+        write(dir(key, id) / "diagnostic.json", kMetricBundleExample);
+        write(dir(key, id) / "output.json", kOutputBundleExample);
+        write(dir(key, id) / "series.json", kSeriesExample);
         write(dir(key, id) / "plots/map.png", std::string(2048, 'x'));
         write(dir(key, id) / "scratch-only.tmp", "not listed anywhere");
     }
@@ -193,7 +176,7 @@ TEST_CASE("each kind of bad result fails its execution with a precise reason and
     json with_series = plain;
     with_series["series"] = "series.json";
     const auto output_listing = [](const std::string& filename) {
-        json bundle = json::parse(kOutputBundle);
+        json bundle = json::parse(kOutputBundleExample);
         bundle["plots"]["map"]["filename"] = filename;
         return bundle.dump();
     };
@@ -201,13 +184,13 @@ TEST_CASE("each kind of bad result fails its execution with a precise reason and
         {"malformed JSON", [](const fs::path& d) { write(d / "diagnostic.json", R"({"DIMENSIONS": [1, 2)"); }, plain,
          "not valid JSON"},
         {"a bare NaN", [](const fs::path& d) {
-             write(d / "diagnostic.json", std::string(kMetricBundle).replace(std::string(kMetricBundle).find("-0.25"), 5, "NaN"));
+             write(d / "diagnostic.json", std::string(kMetricBundleExample).replace(std::string(kMetricBundleExample).find("-0.25"), 5, "NaN"));
          }, plain, "NaN"},
         {"an infinite value", [](const fs::path& d) {
-             write(d / "diagnostic.json", std::string(kMetricBundle).replace(std::string(kMetricBundle).find("-0.25"), 5, "1e999"));
+             write(d / "diagnostic.json", std::string(kMetricBundleExample).replace(std::string(kMetricBundleExample).find("-0.25"), 5, "1e999"));
          }, plain, "1e999"},
         {"a dimension outside the vocabulary", [](const fs::path& d) {
-             std::string b = kMetricBundle;
+             std::string b = kMetricBundleExample;
              for (std::size_t at; (at = b.find("\"region\"")) != std::string::npos;) b.replace(at, 8, "\"colour\"");
              write(d / "diagnostic.json", b);
          }, plain, "colour"},
@@ -220,25 +203,25 @@ TEST_CASE("each kind of bad result fails its execution with a precise reason and
                  "statistic": {"rmse": {}}}, "RESULTS": {"global": {"rmse": "high"}}})");
          }, plain, "global"},
         {"an output path with ..", [&](const fs::path& d) {
-             write(d / "diagnostic.json", kMetricBundle);
+             write(d / "diagnostic.json", kMetricBundleExample);
              write(d / "output.json", output_listing("../escape.png"));
          }, with_output, "leaves"},
         {"an absolute output path elsewhere", [&](const fs::path& d) {
-             write(d / "diagnostic.json", kMetricBundle);
+             write(d / "diagnostic.json", kMetricBundleExample);
              write(d / "output.json", output_listing("/etc/hostname"));
          }, with_output, "leaves"},
         {"an output that escapes through a symlink", [&](const fs::path& d) {
-             write(d / "diagnostic.json", kMetricBundle);
+             write(d / "diagnostic.json", kMetricBundleExample);
              write(d / "output.json", output_listing("plots/map.png"));
              fs::create_directories(d / "plots");
              fs::create_symlink("/etc/hostname", d / "plots/map.png");
          }, with_output, "symlink"},
         {"an output that was never written", [&](const fs::path& d) {
-             write(d / "diagnostic.json", kMetricBundle);
+             write(d / "diagnostic.json", kMetricBundleExample);
              write(d / "output.json", output_listing("plots/missing.png"));
          }, with_output, "plots/missing.png"},
         {"a series with mismatched lengths", [](const fs::path& d) {
-             write(d / "diagnostic.json", kMetricBundle);
+             write(d / "diagnostic.json", kMetricBundleExample);
              write(d / "series.json", R"([{"dimensions": {"region": "global"}, "index": [1, 2], "index_name": "year",
                  "values": [1.0]}])");
          }, with_series, "series[0]"},

@@ -1,6 +1,8 @@
 // Flattening the worked example of a metric bundle into scalar values.
 #include "results/metric_bundle.hpp"
 
+#include "cmec_examples.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -8,12 +10,7 @@
 using nlohmann::json;
 
 TEST_CASE("the worked example flattens into four scalar values in file order", "[results]") {
-    const json bundle = json::parse(R"({
-      "DIMENSIONS": {"json_structure": ["source_id", "region", "statistic"],
-                     "region": {"Tropics": {}, "global": {}}, "source_id": {"MODEL-A": {}},
-                     "statistic": {"bias": {}, "rmse": {}}},
-      "RESULTS": {"MODEL-A": {"Tropics": {"bias": -0.25, "rmse": null},
-                              "global": {"attributes": {"units": "K"}, "bias": 0.5, "rmse": 1.25}}}})");
+    const json bundle = json::parse(ref::test::kMetricBundleExample);
     const auto values = ref::results::flatten_metric_bundle(bundle);
     REQUIRE(values.size() == 4);
     CHECK(values[0].dimensions.at("region") == "Tropics");

@@ -1,6 +1,8 @@
 // Validating and flattening metric bundles (cmec.md §2, §3, §8, §10.1).
 #include "results/metric_bundle.hpp"
 
+#include "cmec_examples.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -13,23 +15,6 @@ using ref::results::Vocabulary;
 
 namespace {
 
-const char* const kWorkedExample = R"({
-  "DIMENSIONS": {
-    "json_structure": ["source_id", "region", "statistic"],
-    "region": {"Tropics": {}, "global": {}},
-    "source_id": {"MODEL-A": {}},
-    "statistic": {"bias": {}, "rmse": {}}
-  },
-  "DISCLAIMER": null,
-  "NOTES": null,
-  "PROVENANCE": null,
-  "RESULTS": {
-    "MODEL-A": {
-      "Tropics": {"bias": -0.25, "rmse": null},
-      "global": {"attributes": {"units": "K"}, "bias": 0.5, "rmse": 1.25}
-    }
-  }
-})";
 
 json bundle(const std::string& dimensions, const std::string& results) {
     return json::parse(R"({"DIMENSIONS": )" + dimensions + R"(, "RESULTS": )" + results + "}");
@@ -51,7 +36,7 @@ std::string error_of(const json& b, bool allow_extra_keys = true) {
 }  // namespace
 
 TEST_CASE("the worked metric bundle validates and flattens into four rows", "[results][metric]") {
-    const auto content = read_metric_bundle(json::parse(kWorkedExample), Vocabulary::bundled());
+    const auto content = read_metric_bundle(json::parse(ref::test::kMetricBundleExample), Vocabulary::bundled());
     CHECK(content.warnings.empty());
     REQUIRE(content.values.size() == 4);
     using Dims = std::map<std::string, std::string>;
@@ -150,7 +135,7 @@ TEST_CASE("non-innermost levels must hold exactly the declared values", "[result
 }
 
 TEST_CASE("a missing intermediate key deep in RESULTS is named by its path", "[results][metric]") {
-    const json b = json::parse(kWorkedExample);
+    const json b = json::parse(ref::test::kMetricBundleExample);
     json broken = b;
     broken["DIMENSIONS"]["source_id"]["MODEL-B"] = json::object();
     broken["RESULTS"]["MODEL-B"] = {{"global", {{"bias", 1}}}};
@@ -186,7 +171,7 @@ TEST_CASE("a single dimension with number leaves is rejected", "[results][metric
 }
 
 TEST_CASE("a non-finite leaf is an error asking for null", "[results][metric]") {
-    json b = json::parse(kWorkedExample);
+    json b = json::parse(ref::test::kMetricBundleExample);
     b["RESULTS"]["MODEL-A"]["global"]["bias"] = std::numeric_limits<double>::infinity();
     CHECK(error_of(b) == "RESULTS/MODEL-A/global/bias: value is not finite; write null for a missing value");
     b["RESULTS"]["MODEL-A"]["global"]["bias"] = std::numeric_limits<double>::quiet_NaN();
@@ -235,7 +220,7 @@ TEST_CASE("undeclared innermost keys are warnings and kept", "[results][metric]"
     REQUIRE(two.warnings.size() == 1);
     CHECK(two.warnings[0] == "RESULTS/global: 'mae' is not a declared value of dimension 'statistic'");
 
-    json three = json::parse(kWorkedExample);
+    json three = json::parse(ref::test::kMetricBundleExample);
     three["RESULTS"]["MODEL-A"]["global"]["mae"] = 0.75;
     const auto deep = read_metric_bundle(three, Vocabulary::bundled());
     REQUIRE(deep.values.size() == 5);
@@ -251,7 +236,7 @@ TEST_CASE("undeclared innermost keys are errors when extra keys are not allowed"
     CHECK(error_of(b, false) ==
           "RESULTS/global: 'mae' is not a declared value of dimension 'statistic' (ALLOW_EXTRA_KEYS is false)");
     // Declared keys alone are fine either way.
-    CHECK(error_of(json::parse(kWorkedExample), false) == "(accepted)");
+    CHECK(error_of(json::parse(ref::test::kMetricBundleExample), false) == "(accepted)");
 }
 
 TEST_CASE("missing innermost values are fine", "[results][metric]") {

@@ -1,6 +1,8 @@
 // Output bundles (cmec.md §5, §8, §10.2): types, provenance, filenames kept inside the output directory.
 #include "results/output_bundle.hpp"
 
+#include "cmec_examples.hpp"
+
 #include <catch2/catch.hpp>
 
 using nlohmann::json;
@@ -13,16 +15,6 @@ namespace {
 
 const char* const kOutputDir = "/scratch/ref/exec-1";
 
-const char* const kWorkedExample = R"({
-  "index": "map",
-  "provenance": {"environment": {"TOOL_VERSION": "1.2"}, "modeldata": ["tas_Amon_MODEL-A.nc"],
-                 "obsdata": {"OBS-X": "v1"}, "log": "cmec_output.log"},
-  "data": null,
-  "plots": {"map": {"filename": "plots/map.png", "long_name": "Bias map",
-                    "description": "Annual mean bias", "dimensions": {"region": "global"}}},
-  "html": null,
-  "metrics": null
-})";
 
 json provenance() {
     return json::parse(R"({"environment": {}, "modeldata": [], "obsdata": {}, "log": "cmec_output.log"})");
@@ -53,7 +45,7 @@ std::string filename_of(const std::string& filename, const std::string& output_d
 }  // namespace
 
 TEST_CASE("the worked output bundle yields one plot entry", "[results][output]") {
-    const auto content = read_output_bundle(json::parse(kWorkedExample), kOutputDir, Vocabulary::bundled());
+    const auto content = read_output_bundle(json::parse(ref::test::kOutputBundleExample), kOutputDir, Vocabulary::bundled());
     CHECK(content.index == "map");
     REQUIRE(content.entries.size() == 1);
     const auto& e = content.entries[0];

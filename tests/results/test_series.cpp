@@ -2,6 +2,8 @@
 #include "results/hashing.hpp"
 #include "results/series.hpp"
 
+#include "cmec_examples.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -14,24 +16,6 @@ using ref::results::Vocabulary;
 
 namespace {
 
-const char* const kWorkedExample = R"([
-  {
-    "attributes": null,
-    "dimensions": {"reference_source_id": "OBS-X", "region": "global", "variable_id": "tas"},
-    "index": [2000, 2001, 2002],
-    "index_name": "year",
-    "kind": "reference",
-    "values": [287.0, 287.2, 287.3]
-  },
-  {
-    "attributes": {"method": "area-weighted"},
-    "dimensions": {"region": "global", "source_id": "MODEL-A", "variable_id": "tas"},
-    "index": [2000, 2001, 2002],
-    "index_name": "year",
-    "value_units": "K",
-    "values": [287.1, null, 287.4]
-  }
-])";
 
 json entry() {
     return json::parse(R"({"dimensions": {"region": "global"}, "index": [1, 2], "index_name": "month",
@@ -51,7 +35,7 @@ std::string error_of(const json& entry_or_doc) {
 }  // namespace
 
 TEST_CASE("the worked series file loads two entries", "[results][series]") {
-    const auto series = read_series(json::parse(kWorkedExample), Vocabulary::bundled());
+    const auto series = read_series(json::parse(ref::test::kSeriesExample), Vocabulary::bundled());
     REQUIRE(series.size() == 2);
     const auto& ref = series[0];
     CHECK(ref.kind == "reference");
@@ -72,7 +56,7 @@ TEST_CASE("the worked series file loads two entries", "[results][series]") {
 }
 
 TEST_CASE("the worked series share one axis hash and the reference gets its id", "[results][series][hash]") {
-    const auto series = read_series(json::parse(kWorkedExample), Vocabulary::bundled());
+    const auto series = read_series(json::parse(ref::test::kSeriesExample), Vocabulary::bundled());
     REQUIRE(series.size() == 2);
     // python3 -c 'import json,hashlib; print(hashlib.sha256(json.dumps(["year",[2000,2001,2002]],separators=(",",":"),ensure_ascii=False).encode()).hexdigest())'
     const std::string axis = "15a6e1ad82785fbc2f12164141831fe67f3d3fbba6d2c7c6f9a19960c88c6008";

@@ -12,8 +12,8 @@ packages=(
   libnetcdf-dev libsqlite3-dev libpq-dev libhiredis-dev libyaml-cpp-dev
   # plots
   libcairo2-dev fonts-dejavu-core
-  # tests and benchmarks (the tests start their own PostgreSQL server)
-  catch2 netcdf-bin hyperfine time sqlite3 postgresql
+  # tests and benchmarks (the tests start their own PostgreSQL and Redis servers)
+  catch2 netcdf-bin hyperfine time sqlite3 postgresql redis-server
 )
 
 missing=()

@@ -7,6 +7,10 @@
 #include "results/output_bundle.hpp"
 #include "results/series.hpp"
 
+#include "util/fd_io.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -85,6 +89,40 @@ bool environment_error(const std::error_code& ec) {
            ec == std::errc::read_only_file_system || ec == std::errc::permission_denied || ec.value() == EDQUOT;
 }
 
+// A plain read/write copy: every write is checked (a full disk or a file-size limit shows up
+// here, whatever the file system would do for copy_file_range or reflinks), and the
+// permission bits follow the source.
+std::error_code copy_regular_file(const fs::path& from, const fs::path& to) {
+    const int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
+    if (in < 0) return {errno, std::generic_category()};
+    struct stat info {};
+    ::fstat(in, &info);
+    const int out = ::open(to.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, info.st_mode & 07777);
+    if (out < 0) {
+        const int error = errno;
+        ::close(in);
+        return {error, std::generic_category()};
+    }
+    std::error_code ec;
+    std::vector<char> buffer(1 << 20);
+    for (;;) {
+        const ssize_t n = ::read(in, buffer.data(), buffer.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            ec = {errno, std::generic_category()};
+            break;
+        }
+        if (n == 0) break;
+        if (!util::write_all(out, std::string_view(buffer.data(), static_cast<std::size_t>(n)))) {
+            ec = {errno ? errno : EIO, std::generic_category()};
+            break;
+        }
+    }
+    ::close(in);
+    if (::close(out) != 0 && !ec) ec = {errno, std::generic_category()};  // NFS reports a full disk here
+    return ec;
+}
+
 // Copies `names` from the execution's scratch folder into `staging`. A name that resolves
 // (through symlinks too) outside the scratch folder is refused.
 std::size_t stage_files(const std::vector<std::string>& names, const fs::path& scratch_dir, const fs::path& staging) {
@@ -108,7 +146,7 @@ std::size_t stage_files(const std::vector<std::string>& names, const fs::path& s
         if (!fs::is_regular_file(real, ec)) throw ResultError("'" + name + "' is not a regular file");
         const fs::path target = staging / rel;
         fs::create_directories(target.parent_path(), ec);
-        if (!ec) fs::copy_file(real, target, fs::copy_options::overwrite_existing, ec);
+        if (!ec) ec = copy_regular_file(real, target);
         if (ec) {
             ResultError error("copying '" + name + "' into the results store (" + target.string() + ") failed: " +
                               ec.message());

@@ -11,7 +11,7 @@ FROM docker.io/library/debian:bookworm-slim
 RUN apt-get update -qq \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
       libnetcdf19 libcairo2 fonts-dejavu-core libboost-program-options1.74.0 libspdlog1.10 \
-      libtomlplusplus3 libfmt9 libpq5 libsqlite3-0 libyaml-cpp0.7 \
+      libtomlplusplus3 libfmt9 libpq5 libsqlite3-0 libyaml-cpp0.7 libhiredis0.14 \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /opt/ref-engine /opt/ref-engine
 ENV PATH=/opt/ref-engine/bin:$PATH \

@@ -44,6 +44,11 @@ const std::vector<Command>& all_commands() {
          &executions_fail_running, &executions_fail_running_options},
         {"executions delete-groups", "delete execution groups with their executions and results",
          &executions_delete_groups, &executions_delete_groups_options},
+        {"worker", "run one provider's executions from its task queue (executor = \"redis\")", &worker,
+         &worker_options},
+        {"queue status", "show the task queues: waiting, in flight (worker, age) and dead letters", &queue_status,
+         &queue_status_options},
+        {"queue retry-dead", "queue every dead letter again as a new task", &queue_retry_dead, &queue_retry_dead_options},
         {"metric-values list", "list the metric values of the latest successful executions", &metric_values_list,
          &metric_values_list_options},
     };

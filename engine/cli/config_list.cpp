@@ -1,5 +1,6 @@
 // `config list`: the effective configuration, as TOML.
 #include "cli/commands.hpp"
+#include "queue/redis_connection.hpp"
 #include "store/database.hpp"
 
 #include <nlohmann/json.hpp>
@@ -22,6 +23,12 @@ int config_list(const CommandContext& ctx) {
     } catch (const store::DatabaseError&) {
         url = "(invalid: see `db status`)";
     }
+    std::string redis = c.redis_url;
+    try {
+        redis = queue::parse_redis_url(c.redis_url).redacted();
+    } catch (const queue::QueueError& e) {
+        redis = std::string("(invalid: ") + e.what() + ")";
+    }
     std::cout << "# effective configuration" << (c.file.empty() ? " (no file; defaults and environment)" : " from " + c.file.string())
               << "\nlog_level = " << quote(c.log_level) << "\nn_jobs = " << c.n_jobs
               << "\ncmip6_parser = " << quote(std::string(config::to_string(c.cmip6_parser)))
@@ -36,7 +43,8 @@ int config_list(const CommandContext& ctx) {
               << "\nlog = " << quote(c.log_root.string()) << "\n\n[db]\ndatabase_url = " << quote(url)
               << "\n\n[executor]\nexecutor = " << quote(c.executor) << "\nmax_workers = " << c.max_workers
               << "  # 0: one per CPU\ntimeout = " << c.execution_timeout_seconds << "\nmemory_limit_mb = " << c.memory_limit_mb
-              << '\n';
+              << "\nredis_url = " << quote(redis) << "\nqueue_prefix = " << quote(c.queue_prefix)
+              << "\ntask_lease = " << c.task_lease_seconds << "\nmax_deliveries = " << c.max_deliveries << '\n';
     for (const auto& [slug, limits] : c.provider_limits) {
         std::cout << "\n[providers." << slug << "]\n";
         if (limits.timeout_seconds) std::cout << "timeout = " << *limits.timeout_seconds << '\n';

@@ -48,9 +48,11 @@ po::options_description solve_options() {
         ("one-per-diagnostic", po::bool_switch(), "at most one new execution per diagnostic")
         ("timeout", po::value<double>()->value_name("SECONDS"),
          "time limit of each execution (default: executor.timeout, or the provider's own)")
-        ("no-wait", po::bool_switch(), "start the executions in a background process and return at once")
+        ("no-wait", po::bool_switch(), "start the executions in a background process and return at once (redis executor: "
+         "queue them for the workers and return)")
         ("executor", po::value<std::string>()->value_name("KIND"),
-         "local (a process pool, the default) or synchronous (one at a time); default: executor.executor")
+         "local (a process pool, the default), synchronous (one at a time) or redis (queued for "
+         "`ref-engine worker` processes); default: executor.executor")
         ("max-workers", po::value<std::size_t>()->value_name("N"),
          "executions at once with the local executor (default: executor.max_workers, else one per CPU)")
         ("format", po::value<std::string>()->default_value("table"), "table or json");
@@ -298,10 +300,16 @@ int solve(const CommandContext& ctx) {
     source_options.jobs = config::effective_jobs(config.n_jobs);
     catalog::DatabaseCatalogSource source(*db, source_options);
 
-    // Executions run while planning goes on (local executor), or in a background process.
-    const bool run_now = !options.dry_run && options.execute && !no_wait;
+    // Executions run while planning goes on (local executor), or in a background process; the
+    // redis executor queues them for the workers either way (--no-wait only skips the wait).
     executions::DispatchSettings settings;
     settings.executor = execute::parse_executor_kind(executor_kind);
+    const bool queued = settings.executor == execute::ExecutorKind::Redis;
+    const bool run_now = !options.dry_run && options.execute && (!no_wait || queued);
+    options.store_definitions = queued;
+    settings.queue.redis_url = config.redis_url;
+    settings.queue.prefix = config.queue_prefix;
+    settings.queue.database_url = config.database_url;
     settings.max_workers = max_workers;
     settings.roots = {options.scratch_root, fs::absolute(config.results_root)};
     settings.allow_extra_keys = executions::allow_extra_keys_from_environment();
@@ -350,14 +358,22 @@ int solve(const CommandContext& ctx) {
         spdlog::error("interrupted: no more executions are created; those started were stopped and will be retried");
         status = dispatcher->interrupt_signal() ? 128 + dispatcher->interrupt_signal() : 1;
     }
-    if (dispatcher) {
+    if (dispatcher && queued && no_wait) {
+        if (!report.executions.empty())
+            spdlog::info("queued {} execution(s) for the workers; `ref-engine queue status` shows them",
+                         report.executions.size());
+    } else if (dispatcher) {
         if (!report.executions.empty())
             spdlog::info("waiting for {} execution(s) ({} executor)", report.executions.size(), dispatcher->executor_name());
         ProgressLine progress;
         dispatcher->wait([&](const execute::ExecutorProgress& p) { progress.show(p); });
         progress.clear();
         if (dispatcher->stopped() && status == 0) {
-            spdlog::error("interrupted: the running executions were stopped and will be retried by the next solve");
+            if (queued)
+                spdlog::error("interrupted: stopped waiting; {} execution(s) stay queued and the workers record them",
+                              dispatcher->left_queued());
+            else
+                spdlog::error("interrupted: the running executions were stopped and will be retried by the next solve");
             status = dispatcher->interrupt_signal() ? 128 + dispatcher->interrupt_signal() : 1;
         }
     }
@@ -383,7 +399,7 @@ int solve(const CommandContext& ctx) {
     } else {
         // Real runs were reported as they finished; a dry run lists its plan.
         for (const auto& e : report.executions) {
-            if (run_now) break;
+            if (run_now && !(queued && no_wait)) break;
             std::size_t datasets = 0;
             for (const auto& [type, ids] : e.instance_ids) datasets += ids.size();
             std::cout << (options.dry_run ? "would run  " : "execution ")
@@ -397,7 +413,7 @@ int solve(const CommandContext& ctx) {
         if (report.skipped_one_of) std::cout << ", " << report.skipped_one_of << " held back by --one-per-*";
         if (report.limit_reached) std::cout << " (stopped at --limit " << *options.limit << ")";
         std::cout << '\n';
-        if (run_now && !report.executions.empty())
+        if (run_now && !(queued && no_wait) && !report.executions.empty())
             std::cout << succeeded << " succeeded, " << failed << " failed\n";
     }
     return failed ? 1 : 0;

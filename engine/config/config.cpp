@@ -92,6 +92,12 @@ void check_providers(const std::vector<std::string>& slugs, const std::string& c
     }
 }
 
+// Queue keys are "<prefix>:tasks:<provider>": a glob character would make status scans match others.
+void check_queue_prefix(const std::string& prefix, const std::string& context) {
+    if (prefix.empty() || prefix.size() > 64 || prefix.find_first_of("*?[] \t\n") != std::string::npos)
+        throw ConfigError(context + ": queue prefix must be 1 to 64 characters without spaces or *?[]");
+}
+
 // [providers.<slug>]: timeout and memory_limit_mb for that provider's executions.
 void apply_provider_limits(Config& config, const fs::path& file, const std::string& slug, const toml::table& table) {
     auto& limits = config.provider_limits[slug];
@@ -246,6 +252,21 @@ void apply_file(Config& config, const fs::path& file) {
                 } catch (const ConfigError& e) {
                     throw ConfigError(file.string() + ": 'executor.executor': " + e.what() + " (" + where(node.source()) + ")");
                 }
+            } else if (name == "redis_url") {
+                config.redis_url = string_of(node, "executor.redis_url");
+            } else if (name == "queue_prefix") {
+                config.queue_prefix = string_of(node, "executor.queue_prefix");
+                check_queue_prefix(config.queue_prefix, file.string() + ": 'executor.queue_prefix'");
+            } else if (name == "task_lease") {
+                auto seconds = node.value<double>();
+                if (!seconds || *seconds < 1)
+                    throw ConfigError(file.string() + ": 'executor.task_lease' must be a number of seconds >= 1");
+                config.task_lease_seconds = *seconds;
+            } else if (name == "max_deliveries") {
+                const auto* n = node.as_integer();
+                if (!n || n->get() < 1 || n->get() > 1000)
+                    throw ConfigError(file.string() + ": 'executor.max_deliveries' must be a whole number from 1 to 1000");
+                config.max_deliveries = static_cast<int>(n->get());
             } else if (name == "max_workers") {
                 const auto* n = node.as_integer();
                 if (!n || n->get() < 0)
@@ -263,7 +284,8 @@ void apply_file(Config& config, const fs::path& file) {
 std::string normalise_executor(std::string_view text) {
     if (text == "local") return "local";
     if (text == "synchronous" || text == "sync") return "synchronous";
-    throw ConfigError("unknown executor '" + std::string(text) + "' (expected \"local\" or \"synchronous\")");
+    if (text == "redis") return "redis";
+    throw ConfigError("unknown executor '" + std::string(text) + "' (expected \"local\", \"synchronous\" or \"redis\")");
 }
 
 double timeout_for(const Config& config, const std::string& provider) {
@@ -361,6 +383,11 @@ Config load(const Overrides& overrides) {
         if (t.empty() || error != std::errc() || end != t.data() + t.size())
             throw ConfigError("REF_EXECUTOR_MAX_WORKERS must be a whole number >= 0 (0: one per CPU), not '" + *v + "'");
         config.max_workers = n;
+    }
+    if (auto v = env("REF_REDIS_URL")) config.redis_url = trimmed(*v);
+    if (auto v = env("REF_QUEUE_PREFIX")) {
+        config.queue_prefix = trimmed(*v);
+        check_queue_prefix(config.queue_prefix, "REF_QUEUE_PREFIX");
     }
     if (auto v = env("REF_N_JOBS")) config.n_jobs = n_jobs_from_text(*v, "REF_N_JOBS");
     parser_from_env("REF_CMIP6_PARSER", config.cmip6_parser);

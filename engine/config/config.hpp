@@ -24,8 +24,13 @@ struct Config {
     std::string log_level = "info";
     double execution_timeout_seconds = 21600;  // per execution, as in the REF
     std::size_t memory_limit_mb = 0;           // 0: no limit
-    std::string executor = "local";            // "local" (process pool) or "synchronous"
+    std::string executor = "local";            // "local" (process pool), "synchronous" or "redis"
     std::size_t max_workers = 0;               // of the local executor; 0: the CPUs this process may use
+    // The redis executor (docs/deployment.md): where the task queues live and how they behave.
+    std::string redis_url = "redis://localhost:6379/1";  // the REF's default broker
+    std::string queue_prefix = "ref";                    // keys <prefix>:tasks:<provider>, <prefix>:dead:<provider>
+    double task_lease_seconds = 60;  // a task whose worker stops renewing this long goes to another worker
+    int max_deliveries = 3;          // deliveries before a task is dead-lettered
     // [providers.<slug>] timeout / memory_limit_mb: a provider's own limits over the executor's.
     struct ProviderLimits {
         std::optional<double> timeout_seconds;
@@ -75,7 +80,7 @@ std::string_view to_string(DatasetParser parser);
 double timeout_for(const Config& config, const std::string& provider);
 std::size_t memory_limit_mb_for(const Config& config, const std::string& provider);
 
-// "local" or "synchronous" ("sync" too); throws ConfigError naming the allowed values otherwise.
+// "local", "synchronous" ("sync" too) or "redis"; throws ConfigError naming the allowed values otherwise.
 std::string normalise_executor(std::string_view text);
 
 // The number of processes `n_jobs` asks for: the CPUs this process may run on for -1.

@@ -12,13 +12,15 @@ namespace ref::execute {
 ExecutorKind parse_executor_kind(std::string_view text) {
     if (text == "synchronous" || text == "sync") return ExecutorKind::Synchronous;
     if (text == "local") return ExecutorKind::Local;
-    throw std::invalid_argument("unknown executor '" + std::string(text) + "'; expected one of: synchronous, local");
+    if (text == "redis") return ExecutorKind::Redis;
+    throw std::invalid_argument("unknown executor '" + std::string(text) + "'; expected one of: synchronous, local, redis");
 }
 
 std::string_view to_string(ExecutorKind kind) {
     switch (kind) {
         case ExecutorKind::Synchronous: return "synchronous";
         case ExecutorKind::Local: return "local";
+        case ExecutorKind::Redis: return "redis";
     }
     return "unknown";
 }
@@ -69,6 +71,8 @@ private:
 std::unique_ptr<Executor> make_executor(ExecutorKind kind, std::size_t max_workers,
                                         std::function<void(const Job&, const RunOutcome&)> on_finished,
                                         std::function<void(const Job&)> on_started) {
+    if (kind == ExecutorKind::Redis)
+        throw std::invalid_argument("the redis executor hands executions to workers through a queue, not to a process pool");
     return std::make_unique<PoolExecutor>(kind, max_workers, std::move(on_finished), std::move(on_started));
 }
 

@@ -11,9 +11,11 @@
 
 namespace ref::execute {
 
-enum class ExecutorKind { Synchronous, Local };
+// Redis: executions go to `ref-engine worker` processes through a queue (executions/queue_dispatch);
+// the process pools below are what those workers run them with.
+enum class ExecutorKind { Synchronous, Local, Redis };
 
-// "synchronous" (or "sync") | "local"; anything else throws std::invalid_argument naming them.
+// "synchronous" (or "sync") | "local" | "redis"; anything else throws std::invalid_argument naming them.
 ExecutorKind parse_executor_kind(std::string_view text);
 std::string_view to_string(ExecutorKind kind);
 
@@ -45,7 +47,8 @@ public:
 };
 
 // Destroying an executor with work left kills its children without reporting them: wait or
-// stop first. The synchronous executor ignores max_workers (it is always 1).
+// stop first. The synchronous executor ignores max_workers (it is always 1). Redis is not a
+// process pool: it throws std::invalid_argument.
 std::unique_ptr<Executor> make_executor(ExecutorKind kind, std::size_t max_workers,
                                         std::function<void(const Job&, const RunOutcome&)> on_finished,
                                         std::function<void(const Job&)> on_started = {});

@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -470,6 +471,7 @@ void ProcessPool::start(const std::shared_ptr<Task>& task) {
     const rlim_t memory_bytes = static_cast<rlim_t>(request.memory_limit_mb) * 1024 * 1024;
     const int child_input = input->read.get(), child_log = log.get(), child_control = control->write.get();
 
+    const pid_t parent = ::getpid();
     const pid_t pid = ::fork();
     if (pid < 0) {
         launch_failed(std::system_error(errno, std::generic_category(), "fork").what());
@@ -478,6 +480,10 @@ void ProcessPool::start(const std::shared_ptr<Task>& task) {
     if (pid == 0) {
         // Only async-signal-safe calls until exec.
         ::setpgid(0, 0);
+        // A child outliving its runner (a worker killed with SIGKILL) would race the task's
+        // next delivery for the same output folder: it dies with us instead.
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (::getppid() != parent) _exit(127);
         ::dup2(child_input, 0);
         ::dup2(child_log, 1);
         ::dup2(child_log, 2);

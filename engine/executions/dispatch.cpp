@@ -44,6 +44,10 @@ ExecutionJob job_from_json(const json& doc) {
 
 Dispatcher::Dispatcher(store::Database& db, DispatchSettings settings, Finished on_finished)
     : db_(db), settings_(std::move(settings)), on_finished_(std::move(on_finished)) {
+    if (settings_.executor == execute::ExecutorKind::Redis) {
+        queue_ = std::make_unique<QueueDispatch>(settings_.queue);
+        return;
+    }
     const std::size_t workers = settings_.max_workers ? settings_.max_workers : execute::default_max_workers();
     executor_ = execute::make_executor(settings_.executor, workers,
                                        [this](const execute::Job& job, const execute::RunOutcome& outcome) {
@@ -53,9 +57,13 @@ Dispatcher::Dispatcher(store::Database& db, DispatchSettings settings, Finished 
 
 Dispatcher::~Dispatcher() = default;
 
-std::string_view Dispatcher::executor_name() const { return executor_->name(); }
+std::string_view Dispatcher::executor_name() const { return queue_ ? "redis" : executor_->name(); }
 
 void Dispatcher::submit(ExecutionJob job) {
+    if (queue_) {
+        queue_->submit(job);
+        return;
+    }
     execute::Job run;
     run.id = job.execution_id;
     run.request.program = settings_.program;
@@ -73,6 +81,30 @@ void Dispatcher::submit(ExecutionJob job) {
 }
 
 void Dispatcher::wait(const std::function<void(const execute::ExecutorProgress&)>& on_progress) {
+    if (queue_) {
+        // The workers recorded it; the callback gets what the database says.
+        queue_->wait(
+            [this](const ExecutionJob& job, const RecordedExecution& r) {
+                execute::RunOutcome outcome;
+                outcome.outcome = r.successful ? execute::Outcome::Succeeded
+                                               : (r.retryable ? execute::Outcome::SystemError : execute::Outcome::DiagnosticError);
+                outcome.usage.wall_seconds = r.wall_seconds;
+                outcome.result = nlohmann::json::object();
+                if (r.metric_bundle) outcome.result["metric_bundle"] = *r.metric_bundle;
+                HandledResult handled;
+                handled.successful = r.successful;
+                handled.retryable = r.retryable;
+                handled.reason = r.reason;
+                handled.scalars = r.scalars;
+                handled.series = r.series;
+                handled.outputs = r.outputs;
+                handled.results_directory = settings_.roots.results / job.fragment;
+                ++(r.successful ? succeeded_ : failed_);
+                if (on_finished_) on_finished_(job, outcome, handled);
+            },
+            on_progress);
+        return;
+    }
     executor_->wait(on_progress ? on_progress : [](const execute::ExecutorProgress&) {});
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "execute/executor.hpp"
+#include "executions/queue_dispatch.hpp"
 #include "executions/result_handling.hpp"
 #include "store/database.hpp"
 
@@ -37,6 +38,7 @@ struct DispatchSettings {
     ResultRoots roots;
     std::filesystem::path program = execute::default_child_program();  // hosts the children
     bool allow_extra_keys = true;
+    QueueSettings queue;  // the redis executor's
     // A log record of a running execution (level as in ref/plugin.h), e.g. to echo warnings.
     std::function<void(const ExecutionJob&, int level, const std::string& message)> on_log;
 };
@@ -49,15 +51,18 @@ public:
     Dispatcher(const Dispatcher&) = delete;
     Dispatcher& operator=(const Dispatcher&) = delete;
 
+    // With the redis executor, the execution's definition must be stored (SolveOptions::store_definitions).
     void submit(ExecutionJob job);
-    // Until every submitted execution is recorded.
+    // Until every submitted execution is recorded (by this process, or by the queue's workers).
     void wait(const std::function<void(const execute::ExecutorProgress&)>& on_progress = {});
     std::size_t succeeded() const { return succeeded_; }
     std::size_t failed() const { return failed_; }
     std::string_view executor_name() const;
     // SIGINT/SIGTERM (or a stop) ended the work: the caller should stop submitting.
-    bool stopped() const { return executor_->stopped(); }
-    int interrupt_signal() const { return executor_->interrupt_signal(); }
+    bool stopped() const { return queue_ ? queue_->stopped() : executor_->stopped(); }
+    int interrupt_signal() const { return queue_ ? queue_->interrupt_signal() : executor_->interrupt_signal(); }
+    // Executions handed to queue workers that were not recorded when waiting ended.
+    std::size_t left_queued() const { return queue_ ? queue_->outstanding() : 0; }
 
 private:
     void finished(const execute::Job& job, const execute::RunOutcome& outcome);
@@ -65,7 +70,8 @@ private:
     store::Database& db_;
     DispatchSettings settings_;
     Finished on_finished_;
-    std::unique_ptr<execute::Executor> executor_;
+    std::unique_ptr<execute::Executor> executor_;  // or, for the redis executor:
+    std::unique_ptr<QueueDispatch> queue_;
     std::map<int64_t, ExecutionJob> pending_;
     std::size_t succeeded_ = 0, failed_ = 0;
 };

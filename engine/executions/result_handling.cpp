@@ -420,7 +420,9 @@ HandledResult handle_result(store::Database& db, int64_t execution_id, const std
             tx.commit();
             staged.keep();
         } catch (const store::DatabaseError& e) {
-            // Rolled back: the store may be gone for a moment; try again next solve.
+            // Rolled back: the store may be gone for a moment. A worker retries it now (and keeps
+            // its task); the engine records a retryable failure for the next solve.
+            if (options.rethrow_database_errors) throw;
             failure = std::string("recording the results failed: ") + e.what();
             retryable = true;
         }

@@ -24,6 +24,9 @@ struct ResultHandlingOptions {
     const results::Vocabulary* vocabulary = nullptr;  // default: the bundled one
     bool allow_extra_keys = true;                     // undeclared innermost bundle keys: warn (true) or fail
     std::optional<int64_t> memory_limit_bytes;
+    // Throw store::DatabaseError when the results cannot be written, instead of recording a
+    // retryable failure: for a caller that retries the whole handling (a queue worker).
+    bool rethrow_database_errors = false;
 };
 
 struct HandledResult {

@@ -352,6 +352,9 @@ private:
         if (options_.execute)
             planned.definition = execution_definition(d.full_slug(), planned.key, candidate, options_.scratch_root,
                                                       options_.scratch_root / planned.output_fragment);
+        if (options_.execute && options_.store_definitions)
+            db_.execute("UPDATE execution SET definition = ? WHERE id = ?",
+                        {planned.definition.dump(), *planned.execution_id});
         state.last = LastExecution{planned.dataset_hash, std::nullopt, false};
         groups_[planned.key] = state;
         tx.commit();

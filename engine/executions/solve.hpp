@@ -31,6 +31,7 @@ struct DiagnosticToSolve {
 struct SolveOptions {
     bool dry_run = false;
     bool execute = true;  // false: create the executions but submit nothing
+    bool store_definitions = false;  // keep each definition in execution.definition (queued executions)
     bool rerun_failed = false;
     bool one_per_provider = false;
     bool one_per_diagnostic = false;

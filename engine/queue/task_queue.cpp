@@ -1,6 +1,7 @@
 #include "queue/task_queue.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <ctime>
 
 namespace ref::queue {
@@ -15,6 +16,15 @@ constexpr const char* renew_script = R"(
 local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[3], ARGV[3], 1)
 if #p == 0 or p[1][2] ~= ARGV[2] then return 0 end
 redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[3], 'JUSTID')
+return 1
+)";
+
+// Hands a task back at once (as if its lease had expired long ago) without counting the
+// delivery that is given up: the worker is stopping, not failing.
+constexpr const char* release_script = R"(
+local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[3], ARGV[3], 1)
+if #p == 0 or p[1][2] ~= ARGV[2] then return 0 end
+redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[3], 'IDLE', ARGV[4], 'RETRYCOUNT', ARGV[5], 'JUSTID')
 return 1
 )";
 
@@ -158,11 +168,13 @@ std::optional<Delivery> TaskQueue::next(const std::string& provider, const std::
     for (int attempt = 0;; ++attempt) {
         try {
             // Claimed tasks first: otherwise a busy queue would starve the dead workers' tasks.
-            while (auto d = reclaim(provider, consumer, lease)) {
-                if (d->times_delivered <= max_deliveries) return d;
-                // The counter includes this claim, which is never handed out.
-                const int64_t handed_out = d->times_delivered - 1;
-                move_to_dead(*d, "delivered " + std::to_string(handed_out) + " times without completing", handed_out);
+            if (auto d = reclaim(provider, consumer, lease)) {
+                if (d->times_delivered > max_deliveries) {
+                    // The counter includes this claim, which is not a delivery to run.
+                    d->times_delivered -= 1;
+                    d->problem = "delivered " + std::to_string(d->times_delivered) + " times without completing";
+                }
+                return d;
             }
             std::vector<std::string> cmd = {"XREADGROUP", "GROUP", group, consumer, "COUNT", "1"};
             if (block.count() > 0) {
@@ -198,6 +210,13 @@ bool TaskQueue::renew(const Delivery& d, const std::string& consumer) {
     return r.integer == 1;
 }
 
+bool TaskQueue::release(const Delivery& d, const std::string& consumer) {
+    constexpr int64_t long_ago_ms = 10LL * 365 * 24 * 3600 * 1000;
+    RedisReply r = redis_.checked({"EVAL", release_script, "1", tasks_key(d.provider), group, consumer, d.stream_id,
+                                   std::to_string(long_ago_ms), std::to_string(std::max<int64_t>(0, d.times_delivered - 1))});
+    return r.integer == 1;
+}
+
 void TaskQueue::ack(const Delivery& d) {
     redis_.checked({"EVAL", ack_script, "1", tasks_key(d.provider), group, d.stream_id});
 }
@@ -210,6 +229,28 @@ bool TaskQueue::move_to_dead(const Delivery& d, const std::string& reason, int64
 
 bool TaskQueue::dead_letter(const Delivery& d, const std::string& reason) {
     return move_to_dead(d, reason, d.times_delivered);
+}
+
+std::vector<TaskQueue::DeadLetter> TaskQueue::dead_letters(const std::string& provider, std::size_t count) {
+    check_provider(provider);
+    RedisReply r = redis_.checked({"XREVRANGE", dead_key(provider), "+", "-", "COUNT", std::to_string(count)});
+    std::vector<DeadLetter> out;
+    for (const auto& entry : r.elements) {
+        DeadLetter d;
+        d.id = element(entry, 0, "XREVRANGE").text;
+        const RedisReply& fields = element(entry, 1, "XREVRANGE");
+        for (std::size_t i = 0; i + 1 < fields.elements.size(); i += 2) {
+            const std::string& name = fields.elements[i].text;
+            const std::string& value = fields.elements[i + 1].text;
+            if (name == "payload") d.payload = value;
+            else if (name == "reason") d.reason = value;
+            else if (name == "at") d.at = value;
+            else if (name == "task_id") d.task_id = value;
+            else if (name == "delivered") d.delivered = std::strtoll(value.c_str(), nullptr, 10);
+        }
+        out.push_back(std::move(d));
+    }
+    return out;
 }
 
 std::vector<TaskQueue::ProviderStatus> TaskQueue::status() {

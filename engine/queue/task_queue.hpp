@@ -23,7 +23,9 @@ struct Delivery {
     int64_t times_delivered = 0;  // 1 on first delivery; Redis' counter for this entry
     std::optional<TaskMessage> message;  // set when the payload is valid
     std::string raw;                     // the payload as stored
-    std::string problem;                 // why the payload is invalid; dead-letter it with this reason
+    // Why the task must not run: its payload is invalid, or it was delivered max_deliveries
+    // times already (message still set). The caller records that, then dead-letters it.
+    std::string problem;
 };
 
 class TaskQueue {
@@ -37,7 +39,8 @@ public:
 
     // The next task for `consumer`: first one whose lease expired (idle for `lease`:
     // its worker stopped renewing), else a new one, waiting up to `block` (0: no wait).
-    // Tasks already handed out max_deliveries times are dead-lettered, not returned.
+    // A task already handed out max_deliveries times comes back with `problem` set: the
+    // caller records the failure first and then dead-letters it, so neither is lost.
     std::optional<Delivery> next(const std::string& provider, const std::string& consumer,
                                  std::chrono::milliseconds lease, std::chrono::milliseconds block,
                                  int max_deliveries = 3);
@@ -45,6 +48,10 @@ public:
     // Resets the task's idle time while it is worked on. False when `consumer` no longer
     // holds it (its lease expired and another worker took it, or it is done): stop working.
     bool renew(const Delivery& d, const std::string& consumer);
+
+    // Gives the task back for the next worker to take at once, not counting this delivery
+    // (a worker stopping on SIGTERM). False when `consumer` no longer held it.
+    bool release(const Delivery& d, const std::string& consumer);
 
     // The task is done for good (results stored): removes it from the pending list and stream.
     void ack(const Delivery& d);
@@ -64,6 +71,13 @@ public:
     };
     // One entry per provider stream under the prefix, sorted by provider.
     std::vector<ProviderStatus> status();
+
+    struct DeadLetter {
+        std::string id, task_id, payload, reason, at;
+        int64_t delivered = 0;
+    };
+    // The newest `count` dead letters of `provider`, newest first.
+    std::vector<DeadLetter> dead_letters(const std::string& provider, std::size_t count);
 
     // Moves every dead letter of `provider` back onto its task stream as a new task
     // (fresh delivery count); returns how many.

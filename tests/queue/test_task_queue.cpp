@@ -209,11 +209,21 @@ TEST_CASE("queue: a poison task is dead-lettered after max deliveries") {
     CHECK(d2->stream_id == d1->stream_id);
     CHECK(d2->times_delivered == 2);
     std::this_thread::sleep_for(150ms);  // and worker-b too
-    // Not handed out a third time: dead-lettered, and the next task comes instead.
+    // Not to be run a third time: it comes back with its problem, for the worker to record
+    // the failed execution and then dead-letter it; the next task comes after.
     auto d3 = q.next("example", "worker-c", 100ms, 0ms, max_deliveries);
     REQUIRE(d3);
-    CHECK(d3->message->execution_id == 14);
-    q.ack(*d3);
+    CHECK(d3->stream_id == d1->stream_id);
+    REQUIRE(d3->message);
+    CHECK(d3->message->execution_id == 13);
+    CHECK(d3->problem == "delivered 2 times without completing");
+    CHECK(d3->times_delivered == 2);
+    REQUIRE(q.dead_letter(*d3, d3->problem));
+    auto d4 = q.next("example", "worker-c", 100ms, 0ms, max_deliveries);
+    REQUIRE(d4);
+    CHECK(d4->message->execution_id == 14);
+    CHECK(d4->problem.empty());
+    q.ack(*d4);
 
     RedisReply dead = s.redis().checked({"XRANGE", q.dead_key("example"), "-", "+"});
     REQUIRE(dead.elements.size() == 1);

@@ -1,0 +1,197 @@
+#include "executions/queue_dispatch.hpp"
+
+#include "executions/dispatch.hpp"
+#include "queue/redis_connection.hpp"
+#include "queue/task_queue.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <set>
+#include <thread>
+
+namespace ref::executions {
+
+namespace {
+
+std::atomic<int> caught_signal{0};
+void on_signal(int sig) { caught_signal.store(sig); }
+
+// SIGINT/SIGTERM end the wait, not the process: the tasks stay queued for the workers.
+class SignalCatcher {
+public:
+    SignalCatcher() {
+        caught_signal.store(0);
+        struct sigaction action {};
+        action.sa_handler = on_signal;
+        sigemptyset(&action.sa_mask);
+        action.sa_flags = SA_RESTART;
+        ::sigaction(SIGINT, &action, &old_int_);
+        ::sigaction(SIGTERM, &action, &old_term_);
+    }
+    ~SignalCatcher() {
+        ::sigaction(SIGINT, &old_int_, nullptr);
+        ::sigaction(SIGTERM, &old_term_, nullptr);
+    }
+    int caught() const { return caught_signal.load(); }
+
+private:
+    struct sigaction old_int_ {}, old_term_ {};
+};
+
+std::optional<int64_t> integer(const store::Value& v) {
+    if (auto* i = std::get_if<int64_t>(&v)) return *i;
+    if (auto* d = std::get_if<double>(&v)) return static_cast<int64_t>(*d);
+    if (auto* s = std::get_if<std::string>(&v)) {
+        if (*s == "t" || *s == "true") return 1;
+        if (*s == "f" || *s == "false") return 0;
+        try {
+            return std::stoll(*s);
+        } catch (const std::exception&) {
+        }
+    }
+    return std::nullopt;
+}
+
+std::string text(const store::Value& v) {
+    if (auto* s = std::get_if<std::string>(&v)) return *s;
+    return {};
+}
+
+double real(const store::Value& v) {
+    if (auto* d = std::get_if<double>(&v)) return *d;
+    if (auto* i = std::get_if<int64_t>(&v)) return static_cast<double>(*i);
+    return 0;
+}
+
+}  // namespace
+
+std::vector<RecordedExecution> recorded_executions(store::Database& db, const std::vector<int64_t>& ids) {
+    std::vector<RecordedExecution> out;
+    if (ids.empty()) return out;
+    std::string marks;
+    std::vector<store::Value> params;
+    for (const int64_t id : ids) {
+        marks += marks.empty() ? "?" : ", ?";
+        params.emplace_back(id);
+    }
+    const auto rows = db.query(
+        "SELECT e.id, e.successful, e.failure_reason, e.path, e.wall_seconds, g.dirty, "
+        "(SELECT COUNT(*) FROM metric_value m WHERE m.execution_id = e.id AND m.type = 'SCALAR'), "
+        "(SELECT COUNT(*) FROM metric_value m WHERE m.execution_id = e.id AND m.type = 'SERIES'), "
+        "(SELECT COUNT(*) FROM execution_output o WHERE o.execution_id = e.id) "
+        "FROM execution e JOIN execution_group g ON g.id = e.execution_group_id "
+        "WHERE e.successful IS NOT NULL AND e.id IN (" + marks + ")",
+        params);
+    for (const auto& row : rows.rows) {
+        RecordedExecution r;
+        r.execution_id = integer(row.at(0)).value_or(0);
+        r.successful = integer(row.at(1)).value_or(0) != 0;
+        r.reason = text(row.at(2));
+        if (!std::holds_alternative<std::monostate>(row.at(3))) r.metric_bundle = text(row.at(3));
+        r.wall_seconds = real(row.at(4));
+        r.retryable = !r.successful && integer(row.at(5)).value_or(0) != 0;
+        r.scalars = static_cast<std::size_t>(integer(row.at(6)).value_or(0));
+        r.series = static_cast<std::size_t>(integer(row.at(7)).value_or(0));
+        r.outputs = static_cast<std::size_t>(integer(row.at(8)).value_or(0));
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+QueueDispatch::QueueDispatch(const QueueSettings& settings) : settings_(settings) {
+    redis_ = std::make_unique<queue::RedisConnection>(queue::parse_redis_url(settings_.redis_url));
+    queue_ = std::make_unique<queue::TaskQueue>(*redis_, settings_.prefix);
+}
+
+QueueDispatch::~QueueDispatch() = default;
+
+void QueueDispatch::submit(const ExecutionJob& job) {
+    queue::TaskMessage m;
+    m.execution_id = job.execution_id;
+    m.provider = job.provider;
+    m.diagnostic = job.diagnostic;
+    m.key = job.key;
+    m.fragment = job.fragment;
+    m.attempt_token = "solve-" + std::to_string(::getpid());
+    queue_->enqueue(m);
+    pending_.emplace(job.execution_id, job);
+    ++submitted_;
+}
+
+std::vector<RecordedExecution> QueueDispatch::poll_database() {
+    const auto now = std::chrono::steady_clock::now();
+    if (now < database_retry_at_) return {};
+    try {
+        if (!db_) db_ = store::open_database(store::parse_database_url(settings_.database_url));
+        std::vector<RecordedExecution> all;
+        std::vector<int64_t> ids;
+        const auto flush = [&] {
+            auto part = recorded_executions(*db_, ids);
+            all.insert(all.end(), part.begin(), part.end());
+            ids.clear();
+        };
+        for (const auto& [id, job] : pending_) {
+            ids.push_back(id);
+            if (ids.size() == 500) flush();
+        }
+        if (!ids.empty()) flush();
+        if (!last_database_error_.empty()) last_database_error_.clear();
+        return all;
+    } catch (const store::DatabaseError& e) {
+        // The workers retry their writes; watching waits for the database to come back.
+        db_.reset();
+        last_database_error_ = e.what();
+        database_retry_at_ = now + std::chrono::seconds(2);
+        return {};
+    }
+}
+
+execute::ExecutorProgress QueueDispatch::progress() {
+    execute::ExecutorProgress p;
+    p.submitted = submitted_;
+    p.finished = finished_;
+    std::set<std::string> providers;
+    for (const auto& [id, job] : pending_) providers.insert(job.provider);
+    try {
+        // Across every solve using these queues: what the workers have before them.
+        for (const auto& s : queue_->status()) {
+            if (!providers.count(s.provider)) continue;
+            p.running += static_cast<std::size_t>(s.in_flight);
+            p.queued += static_cast<std::size_t>(s.waiting);
+        }
+    } catch (const queue::QueueError&) {
+        // Redis is restarting: the counts come back with it.
+    }
+    return p;
+}
+
+void QueueDispatch::wait(const Finished& on_finished, const Progress& on_progress) {
+    SignalCatcher signals;
+    auto last_progress = std::chrono::steady_clock::now() - std::chrono::seconds(10);
+    while (!pending_.empty()) {
+        if (const int sig = signals.caught()) {
+            interrupt_signal_ = sig;
+            return;
+        }
+        bool any = false;
+        for (auto& r : poll_database()) {
+            auto it = pending_.find(r.execution_id);
+            if (it == pending_.end()) continue;
+            const ExecutionJob job = std::move(it->second);
+            pending_.erase(it);
+            ++finished_;
+            any = true;
+            if (on_finished) on_finished(job, r);
+        }
+        const auto now = std::chrono::steady_clock::now();
+        if (on_progress && (any || now - last_progress >= std::chrono::seconds(1))) {
+            on_progress(progress());
+            last_progress = now;
+        }
+        if (!pending_.empty()) std::this_thread::sleep_for(settings_.poll_interval);
+    }
+}
+
+}  // namespace ref::executions

@@ -82,16 +82,24 @@ int queue_status(const CommandContext& ctx) {
     const auto providers = option_values(ctx, "provider");
     const std::size_t dead_shown = ctx.options["dead-letters"].as<std::size_t>();
     Connection c(config);
-    Table summary{{"provider", "waiting", "in flight", "dead letters"}, {}};
+    const int64_t lease_ms = static_cast<int64_t>(config.task_lease_seconds * 1000);
+    Table summary{{"provider", "waiting", "in flight", "dead letters", "workers"}, {}};
     Table in_flight{{"provider", "task", "worker", "age", "since renewed", "deliveries"}, {}};
     Table dead{{"provider", "task", "execution", "dead since", "deliveries", "reason"}, {}};
     json out = {{"queue", queue::parse_redis_url(config.redis_url).redacted()}, {"prefix", config.queue_prefix},
                 {"providers", json::array()}};
     for (const auto& s : c.tasks.status()) {
         if (!selected(providers, s.provider)) continue;
-        summary.rows.push_back({s.provider, std::to_string(s.waiting), std::to_string(s.in_flight), std::to_string(s.dead)});
+        // A live worker asks for tasks every second or renews a lease every third of it.
+        const int64_t workers = s.workers_seen_within(lease_ms);
+        summary.rows.push_back({s.provider, std::to_string(s.waiting), std::to_string(s.in_flight), std::to_string(s.dead),
+                                std::to_string(workers)});
         json p = {{"provider", s.provider}, {"waiting", s.waiting}, {"in_flight", s.in_flight}, {"dead", s.dead},
-                  {"in_flight_tasks", json::array()}, {"dead_letters", json::array()}};
+                  {"workers", workers}, {"in_flight_tasks", json::array()}, {"dead_letters", json::array()},
+                  {"consumers", json::array()}};
+        for (const auto& consumer : s.consumers)
+            p["consumers"].push_back(
+                {{"name", consumer.name}, {"pending", consumer.pending}, {"idle_ms", consumer.idle_ms}});
         for (const auto& t : s.in_flight_tasks) {
             in_flight.rows.push_back({s.provider, t.id, t.consumer, seconds_text(age_ms(t.id)), seconds_text(t.idle_ms),
                                       std::to_string(t.deliveries)});

@@ -310,6 +310,8 @@ int solve(const CommandContext& ctx) {
     settings.queue.redis_url = config.redis_url;
     settings.queue.prefix = config.queue_prefix;
     settings.queue.database_url = config.database_url;
+    settings.queue.lease = std::chrono::milliseconds(static_cast<int64_t>(config.task_lease_seconds * 1000));
+    settings.queue.on_warning = [](const std::string& m) { spdlog::warn("{}", m); };
     settings.max_workers = max_workers;
     settings.roots = {options.scratch_root, fs::absolute(config.results_root)};
     settings.allow_extra_keys = executions::allow_extra_keys_from_environment();

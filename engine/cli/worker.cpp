@@ -30,7 +30,7 @@ po::options_description worker_options() {
         ("timeout", po::value<double>()->value_name("SECONDS"),
          "time limit of each execution (default: executor.timeout, or the provider's own)")
         ("max-tasks", po::value<std::size_t>()->value_name("N"), "stop after N tasks are done")
-        ("exit-when-idle", po::bool_switch(), "stop once the queue is empty and nothing runs");
+        ("exit-when-idle", po::bool_switch(), "stop once no task of the provider is waiting or in flight");
     return desc;
 }
 

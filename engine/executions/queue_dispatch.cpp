@@ -116,6 +116,7 @@ void QueueDispatch::submit(const ExecutionJob& job) {
     m.fragment = job.fragment;
     m.attempt_token = "solve-" + std::to_string(::getpid());
     queue_->enqueue(m);
+    if (submitted_ == 0) first_submit_ = std::chrono::steady_clock::now();
     pending_.emplace(job.execution_id, job);
     ++submitted_;
 }
@@ -156,10 +157,16 @@ execute::ExecutorProgress QueueDispatch::progress() {
     for (const auto& [id, job] : pending_) providers.insert(job.provider);
     try {
         // Across every solve using these queues: what the workers have before them.
+        const bool waited = std::chrono::steady_clock::now() - first_submit_ > std::chrono::seconds(10);
         for (const auto& s : queue_->status()) {
             if (!providers.count(s.provider)) continue;
             p.running += static_cast<std::size_t>(s.in_flight);
             p.queued += static_cast<std::size_t>(s.waiting);
+            if (waited && s.waiting > 0 && s.workers_seen_within(settings_.lease.count()) == 0 &&
+                warned_no_workers_.insert(s.provider).second && settings_.on_warning)
+                settings_.on_warning("no worker is taking the tasks of provider '" + s.provider + "' (" +
+                                     std::to_string(s.waiting) + " waiting): start `ref-engine worker --provider " +
+                                     s.provider + "`");
         }
     } catch (const queue::QueueError&) {
         // Redis is restarting: the counts come back with it.

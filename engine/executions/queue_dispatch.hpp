@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,9 @@ struct QueueSettings {
     std::string prefix = "ref";
     std::string database_url;  // watched with a connection of its own, re-opened after a restart
     std::chrono::milliseconds poll_interval{250};
+    std::chrono::milliseconds lease{60000};  // a worker silent for longer is presumed gone
+    // Said once per provider when its tasks wait and no worker has been seen for 10 s.
+    std::function<void(const std::string&)> on_warning;
 };
 
 // What the database holds for an execution a worker recorded.
@@ -80,6 +84,8 @@ private:
     std::size_t submitted_ = 0, finished_ = 0;
     int interrupt_signal_ = 0;
     std::chrono::steady_clock::time_point database_retry_at_{};
+    std::chrono::steady_clock::time_point first_submit_{};
+    std::set<std::string> warned_no_workers_;
     std::string last_database_error_;
 };
 

@@ -90,7 +90,7 @@ public:
             while (may_take && tasks_.size() < pool_.max_workers() && !stop_signal.load()) {
                 const bool nothing_running = tasks_.empty();
                 if (!take_one(nothing_running ? 1000ms : 0ms)) {
-                    queue_empty = Clock::now() >= pause_until_;
+                    queue_empty = Clock::now() >= pause_until_ && nothing_running && s_.exit_when_idle && drained();
                     break;
                 }
             }
@@ -149,6 +149,17 @@ private:
             queue_ = std::make_unique<queue::TaskQueue>(*redis_, s_.queue_prefix);
         }
         return *queue_;
+    }
+
+    // Nothing waiting and nothing in flight anywhere: a task leased by a worker that died is
+    // still to come back once its lease runs out.
+    bool drained() {
+        try {
+            return tasks_queue().outstanding(s_.provider) == 0;
+        } catch (const queue::QueueError& e) {
+            pause(std::string("Redis: ") + e.what());
+            return false;
+        }
     }
 
     bool take_one(std::chrono::milliseconds block) {

@@ -33,7 +33,7 @@ struct WorkerSettings {
     ResultRoots roots;
     bool allow_extra_keys = true;
     std::optional<std::size_t> max_tasks;  // stop after this many tasks are done
-    bool exit_when_idle = false;           // stop once the queue is empty and nothing runs
+    bool exit_when_idle = false;           // stop once no task of the provider waits or is in flight
     std::function<void(WorkerLogLevel, const std::string&)> log;
 };
 

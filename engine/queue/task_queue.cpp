@@ -172,7 +172,9 @@ std::optional<Delivery> TaskQueue::next(const std::string& provider, const std::
                 if (d->times_delivered > max_deliveries) {
                     // The counter includes this claim, which is not a delivery to run.
                     d->times_delivered -= 1;
-                    d->problem = "delivered " + std::to_string(d->times_delivered) + " times without completing";
+                    d->problem = "delivered " +
+                                 (d->times_delivered == 1 ? std::string("once") : std::to_string(d->times_delivered) + " times") +
+                                 " without completing";
                 }
                 return d;
             }
@@ -231,6 +233,11 @@ bool TaskQueue::dead_letter(const Delivery& d, const std::string& reason) {
     return move_to_dead(d, reason, d.times_delivered);
 }
 
+int64_t TaskQueue::outstanding(const std::string& provider) {
+    check_provider(provider);
+    return redis_.checked({"XLEN", tasks_key(provider)}).integer;
+}
+
 std::vector<TaskQueue::DeadLetter> TaskQueue::dead_letters(const std::string& provider, std::size_t count) {
     check_provider(provider);
     RedisReply r = redis_.checked({"XREVRANGE", dead_key(provider), "+", "-", "COUNT", std::to_string(count)});
@@ -277,6 +284,19 @@ std::vector<TaskQueue::ProviderStatus> TaskQueue::status() {
                 for (const auto& e : list.elements)
                     s.in_flight_tasks.push_back({element(e, 0, "XPENDING").text, element(e, 1, "XPENDING").text,
                                                  element(e, 2, "XPENDING").integer, element(e, 3, "XPENDING").integer});
+            }
+        }
+        RedisReply consumers = redis_.command({"XINFO", "CONSUMERS", key, group});
+        if (consumers.is_array()) {
+            for (const auto& c : consumers.elements) {
+                ProviderStatus::Consumer consumer;
+                for (std::size_t i = 0; i + 1 < c.elements.size(); i += 2) {
+                    const std::string& field = c.elements[i].text;
+                    if (field == "name") consumer.name = c.elements[i + 1].text;
+                    else if (field == "pending") consumer.pending = c.elements[i + 1].integer;
+                    else if (field == "idle") consumer.idle_ms = c.elements[i + 1].integer;
+                }
+                s.consumers.push_back(std::move(consumer));
             }
         }
         // Done tasks are deleted from the stream, so what is left is pending or waiting.

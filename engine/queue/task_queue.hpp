@@ -8,6 +8,7 @@
 #include "queue/redis_connection.hpp"
 #include "queue/task_message.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -60,6 +61,9 @@ public:
     // no longer pending (someone else finished or dead-lettered it), so nothing was written.
     bool dead_letter(const Delivery& d, const std::string& reason);
 
+    // Tasks of `provider` not yet done: waiting plus in flight (done tasks leave the stream).
+    int64_t outstanding(const std::string& provider);
+
     struct ProviderStatus {
         struct InFlight {
             std::string id, consumer;
@@ -68,6 +72,16 @@ public:
         std::string provider;
         int64_t waiting = 0, in_flight = 0, dead = 0;
         std::vector<InFlight> in_flight_tasks;  // at most 1000
+        // Every worker that ever read this queue; idle is the time since it last asked for a
+        // task or renewed a lease, so a live worker's is under its lease.
+        struct Consumer {
+            std::string name;
+            int64_t pending = 0, idle_ms = 0;
+        };
+        std::vector<Consumer> consumers;
+        int64_t workers_seen_within(int64_t ms) const {
+            return std::count_if(consumers.begin(), consumers.end(), [ms](const Consumer& c) { return c.idle_ms <= ms; });
+        }
     };
     // One entry per provider stream under the prefix, sorted by provider.
     std::vector<ProviderStatus> status();

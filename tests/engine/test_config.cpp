@@ -239,3 +239,66 @@ TEST_CASE("config list prints the new keys as TOML that loads back", "[config][c
     CHECK_THAT(r.out, !Catch::Contains("ignore_datasets_file"));
     CHECK_THAT(r.out, Catch::Contains("\n[providers]\nenabled = []\n"));
 }
+
+TEST_CASE("the redis executor's keys have defaults and come from the file and REF_ variables", "[config]") {
+    CleanEnvironment env;
+    ScopedEnv executor("REF_EXECUTOR", std::nullopt);
+    ScopedEnv redis("REF_REDIS_URL", std::nullopt);
+    ScopedEnv prefix("REF_QUEUE_PREFIX", std::nullopt);
+    const config::Config defaults = config::load({});
+    CHECK(defaults.redis_url == "redis://localhost:6379/1");
+    CHECK(defaults.queue_prefix == "ref");
+    CHECK(defaults.task_lease_seconds == 60);
+    CHECK(defaults.max_deliveries == 3);
+
+    const config::Config file = env.load("[executor]\nexecutor = \"redis\"\nredis_url = \"redis://:secret@queue:6380/2\"\n"
+                                         "queue_prefix = \"site-a\"\ntask_lease = 30\nmax_deliveries = 5\n");
+    CHECK(file.executor == "redis");
+    CHECK(file.redis_url == "redis://:secret@queue:6380/2");
+    CHECK(file.queue_prefix == "site-a");
+    CHECK(file.task_lease_seconds == 30);
+    CHECK(file.max_deliveries == 5);
+    CHECK(file.warnings.empty());
+
+    {
+        ScopedEnv e("REF_EXECUTOR", "redis");
+        ScopedEnv r("REF_REDIS_URL", " redis://other:6379/0 ");
+        ScopedEnv p("REF_QUEUE_PREFIX", "site-b");
+        const config::Config c = config::load({});
+        CHECK(c.executor == "redis");
+        CHECK(c.redis_url == "redis://other:6379/0");
+        CHECK(c.queue_prefix == "site-b");
+    }
+
+    const std::string path = env.file().string();
+    auto error_of = [&](const std::string& text) {
+        try {
+            env.load(text);
+        } catch (const config::ConfigError& e) {
+            return std::string(e.what());
+        }
+        return std::string();
+    };
+    CHECK(error_of("[executor]\nexecutor = \"celery\"\n") ==
+          path + ": 'executor.executor': unknown executor 'celery' (expected \"local\", \"synchronous\" or \"redis\") "
+                 "(line 2, column 12)");
+    CHECK(error_of("[executor]\ntask_lease = 0.5\n") == path + ": 'executor.task_lease' must be a number of seconds >= 1");
+    CHECK(error_of("[executor]\nmax_deliveries = 0\n") ==
+          path + ": 'executor.max_deliveries' must be a whole number from 1 to 1000");
+    CHECK(error_of("[executor]\nqueue_prefix = \"a*\"\n") ==
+          path + ": 'executor.queue_prefix': queue prefix must be 1 to 64 characters without spaces or *?[]");
+    std::ofstream(env.file()) << "";  // the file is fine; the variable is not
+    ScopedEnv bad("REF_QUEUE_PREFIX", "has space");
+    CHECK_THROWS_WITH(config::load({}), "REF_QUEUE_PREFIX: queue prefix must be 1 to 64 characters without spaces or *?[]");
+}
+
+TEST_CASE("config list shows the redis executor's keys with the password hidden", "[config][cli]") {
+    CleanEnvironment env;
+    std::ofstream(env.file()) << "[executor]\nredis_url = \"redis://:secret@queue:6380/2\"\ntask_lease = 30\n";
+    const auto r = test::run_command("REF_REDIS_URL= " + test::engine_program().string() + " --config " +
+                                     env.file().string() + " config list");
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.out, Catch::Contains("redis_url = \"redis://:***@queue:6380/2\""));
+    CHECK_THAT(r.out, !Catch::Contains("secret"));
+    CHECK_THAT(r.out, Catch::Contains("\nqueue_prefix = \"ref\"\ntask_lease = 30\nmax_deliveries = 3\n"));
+}

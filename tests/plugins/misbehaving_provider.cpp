@@ -2,6 +2,7 @@
 #include "ref/plugin.hpp"
 
 #include <chrono>
+#include <cstdlib>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -40,9 +41,12 @@ public:
             }
         }
         if (s == "exits") std::_Exit(7);
-        if (s == "sleeps") {  // for concurrency tests: sleep_ms from the definition (default 300), cancellable
+        if (s == "sleeps") {  // for concurrency tests: sleep_ms from the definition, else
+                              // $MISBEHAVING_SLEEP_MS, else 300; cancellable
+            const char* env = std::getenv("MISBEHAVING_SLEEP_MS");
+            const int fallback = env ? std::atoi(env) : 300;
             const auto until = std::chrono::steady_clock::now() +
-                               std::chrono::milliseconds(definition.raw.value("sleep_ms", 300));
+                               std::chrono::milliseconds(definition.raw.value("sleep_ms", fallback));
             while (std::chrono::steady_clock::now() < until) {
                 host.throw_if_cancelled();
                 std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -79,6 +83,10 @@ public:
         }
         if (s == "infinite-values") {
             bundle_with("region", "global", "1e999");
+            return result;
+        }
+        if (s == "sleeps") {  // a value, so that a result stored twice would show
+            bundle_with("region", "global", "1.5");
             return result;
         }
         if (s == "unknown-dimension") {

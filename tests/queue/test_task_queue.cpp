@@ -379,3 +379,46 @@ TEST_CASE("queue: an unreachable server is reported with the redacted URL") {
         CHECK(std::string(e.what()).find("hunter2") == std::string::npos);
     }
 }
+
+TEST_CASE("queue: a released task goes to the next worker at once without counting the delivery") {
+    ScratchQueue s;
+    REQUIRE_REDIS(s);
+    auto& q = s.queue();
+    q.enqueue(task(21));
+    CHECK(q.outstanding("example") == 1);
+    auto held = q.next("example", "stopping-worker", 60s, 0ms);
+    REQUIRE(held);
+    CHECK_FALSE(q.release(*held, "someone-else"));  // only its holder can hand it back
+    CHECK_FALSE(q.next("example", "other-worker", 60s, 0ms));  // still leased for a minute
+    REQUIRE(q.release(*held, "stopping-worker"));
+    auto taken = q.next("example", "other-worker", 60s, 0ms);
+    REQUIRE(taken);
+    CHECK(taken->stream_id == held->stream_id);
+    CHECK(taken->times_delivered == 1);  // the interrupted delivery does not count
+    CHECK(taken->problem.empty());
+    CHECK(q.outstanding("example") == 1);
+    q.ack(*taken);
+    CHECK(q.outstanding("example") == 0);
+}
+
+TEST_CASE("queue: dead letters are listed newest first with their reasons") {
+    ScratchQueue s;
+    REQUIRE_REDIS(s);
+    auto& q = s.queue();
+    for (int id : {31, 32}) {
+        q.enqueue(task(id));
+        auto d = q.next("example", "w", 60s, 0ms);
+        REQUIRE(d);
+        REQUIRE(q.dead_letter(*d, "reason " + std::to_string(id)));
+    }
+    const auto letters = q.dead_letters("example", 10);
+    REQUIRE(letters.size() == 2);
+    CHECK(letters[0].reason == "reason 32");
+    CHECK(letters[1].reason == "reason 31");
+    CHECK(TaskMessage::from_json(letters[0].payload).execution_id == 32);
+    CHECK(letters[0].delivered == 1);
+    CHECK_FALSE(letters[0].task_id.empty());
+    CHECK_FALSE(letters[0].at.empty());
+    CHECK(q.dead_letters("example", 1).size() == 1);
+    CHECK(q.outstanding("example") == 0);
+}

@@ -2,6 +2,8 @@
 # A throwaway PostgreSQL server for the tests, from Debian's postgresql package.
 #   postgres.sh start STATE_DIR PORT   starts it on 127.0.0.1:PORT, writes STATE_DIR/url
 #   postgres.sh stop STATE_DIR         stops it and removes its data
+#   postgres.sh pause STATE_DIR        stops the server, keeping its data (fault tests)
+#   postgres.sh resume STATE_DIR       starts the paused server again on the same port
 # As root it runs the server as the `postgres` user (PostgreSQL refuses to run as root).
 set -euo pipefail
 command=${1:?start or stop}
@@ -37,6 +39,16 @@ case "$command" in
     data=$(cat "$state/datadir")
     as_owner "$bindir/pg_ctl" -D "$data/data" -m fast -w stop > /dev/null 2>&1 || true
     rm -rf "$data" "$state"
+    ;;
+  pause)
+    data=$(cat "$state/datadir")
+    as_owner "$bindir/pg_ctl" -D "$data/data" -m fast -w stop > /dev/null
+    ;;
+  resume)
+    data=$(cat "$state/datadir")
+    port=$(sed -E 's|.*:([0-9]+)/.*|\1|' "$state/url")
+    as_owner "$bindir/pg_ctl" -D "$data/data" -l "$data/server.log" -w -t 60 \
+      -o "-p $port -k $data -c listen_addresses=127.0.0.1 -c fsync=off" start > /dev/null
     ;;
   *)
     echo "postgres.sh: unknown command $command" >&2

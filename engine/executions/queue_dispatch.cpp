@@ -101,7 +101,7 @@ std::vector<RecordedExecution> recorded_executions(store::Database& db, const st
 }
 
 QueueDispatch::QueueDispatch(const QueueSettings& settings) : settings_(settings) {
-    redis_ = std::make_unique<queue::RedisConnection>(queue::parse_redis_url(settings_.redis_url));
+    redis_ = std::make_unique<queue::RedisConnection>(queue::parse_redis_url(settings_.redis_url), std::chrono::seconds(10));
     queue_ = std::make_unique<queue::TaskQueue>(*redis_, settings_.prefix);
 }
 
@@ -138,6 +138,35 @@ std::vector<RecordedExecution> QueueDispatch::poll_database() {
             if (ids.size() == 500) flush();
         }
         if (!ids.empty()) flush();
+        // Now and then: an execution deleted while queued (executions delete-groups) would
+        // otherwise be waited for forever.
+        if (++polls_ % 40 == 0) {
+            std::set<int64_t> seen;
+            std::vector<int64_t> batch;
+            const auto check = [&] {
+                std::string marks;
+                std::vector<store::Value> params;
+                for (const int64_t id : batch) {
+                    marks += marks.empty() ? "?" : ", ?";
+                    params.emplace_back(id);
+                }
+                for (const auto& row : db_->query("SELECT id FROM execution WHERE id IN (" + marks + ")", params).rows)
+                    if (auto id = integer(row.at(0))) seen.insert(*id);
+                batch.clear();
+            };
+            for (const auto& [id, job] : pending_) {
+                batch.push_back(id);
+                if (batch.size() == 500) check();
+            }
+            if (!batch.empty()) check();
+            for (const auto& [id, job] : pending_)
+                if (!seen.count(id)) {
+                    RecordedExecution gone;
+                    gone.execution_id = id;
+                    gone.reason = "the execution was deleted while it was queued";
+                    all.push_back(gone);
+                }
+        }
         if (!last_database_error_.empty()) last_database_error_.clear();
         return all;
     } catch (const store::DatabaseError& e) {

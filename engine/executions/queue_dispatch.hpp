@@ -81,7 +81,7 @@ private:
     std::unique_ptr<queue::TaskQueue> queue_;
     std::unique_ptr<store::Database> db_;
     std::map<int64_t, ExecutionJob> pending_;
-    std::size_t submitted_ = 0, finished_ = 0;
+    std::size_t submitted_ = 0, finished_ = 0, polls_ = 0;
     int interrupt_signal_ = 0;
     std::chrono::steady_clock::time_point database_retry_at_{};
     std::chrono::steady_clock::time_point first_submit_{};

@@ -539,3 +539,24 @@ TEST_CASE("redis executor: two solves at once create and queue each execution on
     for (const auto& p : status.at("providers")) queued += p.at("waiting").get<int64_t>();
     CHECK(queued == static_cast<int64_t>(rows.size()));  // and one task per execution
 }
+
+TEST_CASE("redis executor: a waiting solve warns when no worker runs and ends when its executions are deleted", "[distribute]") {
+    test::ScratchDatabase pg(store::Dialect::Postgres);
+    REQUIRE_SERVICES(pg);
+    test::TempDir data;
+    const auto tree = datagen::generate_default_tree(data.path());
+    Stack stack(pg.folder(), pg.url().url, shared_redis_url());
+    stack.ingest(tree);
+
+    auto solve = stack.start("solve --provider example --diagnostic global-sst-bias");
+    REQUIRE(eventually([&] { return solve->log().find("no worker is taking") != std::string::npos; }, 40s));
+    CHECK_THAT(solve->log(), Catch::Contains("start `ref-engine worker --provider example`"));
+    CHECK(solve->running());
+    const auto deleted = stack.run("executions delete-groups --provider example --force");
+    INFO(deleted.out << deleted.err);
+    REQUIRE(deleted.exit_code == 0);
+    const auto code = solve->wait(40s);
+    INFO(solve->log());
+    REQUIRE(code == std::optional<int>(1));  // its execution failed: it is gone
+    CHECK_THAT(solve->log(), Catch::Contains("deleted while it was queued"));
+}

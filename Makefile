@@ -1,5 +1,5 @@
 # A front for the scripts in scripts/, which work without make too.
-.PHONY: build test test-sanitize demo bench clean
+.PHONY: build test test-sanitize demo bench clean test-compose
 
 build:
 	bash scripts/build.sh
@@ -15,6 +15,9 @@ demo:
 
 bench:
 	bash bench/run.sh
+
+test-compose:
+	bash scripts/test-compose.sh
 
 clean:
 	rm -rf build build-asan demo-output

@@ -13,9 +13,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <map>
+#include <memory>
 #include <set>
 #include <thread>
 
@@ -104,16 +106,18 @@ std::error_code copy_regular_file(const fs::path& from, const fs::path& to) {
         return {error, std::generic_category()};
     }
     std::error_code ec;
-    std::vector<char> buffer(1 << 20);
+    // Sized to the file (up to 1 MiB) and not zero-filled: most result files are small.
+    const std::size_t size = static_cast<std::size_t>(std::clamp<off_t>(info.st_size + 1, 4096, 1 << 20));
+    const std::unique_ptr<char[]> buffer(new char[size]);
     for (;;) {
-        const ssize_t n = ::read(in, buffer.data(), buffer.size());
+        const ssize_t n = ::read(in, buffer.get(), size);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) {
             ec = {errno, std::generic_category()};
             break;
         }
         if (n == 0) break;
-        if (!util::write_all(out, std::string_view(buffer.data(), static_cast<std::size_t>(n)))) {
+        if (!util::write_all(out, std::string_view(buffer.get(), static_cast<std::size_t>(n)))) {
             ec = {errno ? errno : EIO, std::generic_category()};
             break;
         }

@@ -11,46 +11,10 @@ using store::Value;
 
 namespace {
 
-std::optional<int64_t> integer(const Value& v) {
-    if (const auto* n = std::get_if<int64_t>(&v)) return *n;
-    if (const auto* d = std::get_if<double>(&v)) return static_cast<int64_t>(*d);
-    if (const auto* s = std::get_if<std::string>(&v)) {
-        if (*s == "t" || *s == "true") return 1;
-        if (*s == "f" || *s == "false") return 0;
-        try {
-            return std::stoll(*s);
-        } catch (const std::exception&) {
-            return std::nullopt;
-        }
-    }
-    return std::nullopt;
-}
-
-std::optional<bool> boolean(const Value& v) {
-    const auto n = integer(v);
-    return n ? std::optional<bool>(*n != 0) : std::nullopt;
-}
-
-std::optional<double> real(const Value& v) {
-    if (const auto* d = std::get_if<double>(&v)) return *d;
-    if (const auto* n = std::get_if<int64_t>(&v)) return static_cast<double>(*n);
-    if (const auto* s = std::get_if<std::string>(&v)) {
-        try {
-            return std::stod(*s);
-        } catch (const std::exception&) {
-            return std::nullopt;
-        }
-    }
-    return std::nullopt;
-}
-
-std::optional<std::string> optional_text(const Value& v) {
-    if (const auto* s = std::get_if<std::string>(&v)) return *s;
-    if (const auto* n = std::get_if<int64_t>(&v)) return std::to_string(*n);
-    if (const auto* d = std::get_if<double>(&v)) return std::to_string(*d);
-    return std::nullopt;
-}
-
+std::optional<int64_t> integer(const Value& v) { return store::integer_of(v); }
+std::optional<bool> boolean(const Value& v) { return store::boolean_of(v); }
+std::optional<double> real(const Value& v) { return store::real_of(v); }
+std::optional<std::string> optional_text(const Value& v) { return store::text_of(v); }
 std::string text(const Value& v) { return optional_text(v).value_or(""); }
 
 // PostgreSQL returns timestamps with their zone (always UTC here): drop it so both back ends

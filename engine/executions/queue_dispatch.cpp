@@ -3,11 +3,10 @@
 #include "executions/dispatch.hpp"
 #include "queue/redis_connection.hpp"
 #include "queue/task_queue.hpp"
+#include "util/stop_signals.hpp"
 
-#include <signal.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <set>
 #include <thread>
 
@@ -15,55 +14,9 @@ namespace ref::executions {
 
 namespace {
 
-std::atomic<int> caught_signal{0};
-void on_signal(int sig) { caught_signal.store(sig); }
-
-// SIGINT/SIGTERM end the wait, not the process: the tasks stay queued for the workers.
-class SignalCatcher {
-public:
-    SignalCatcher() {
-        caught_signal.store(0);
-        struct sigaction action {};
-        action.sa_handler = on_signal;
-        sigemptyset(&action.sa_mask);
-        action.sa_flags = SA_RESTART;
-        ::sigaction(SIGINT, &action, &old_int_);
-        ::sigaction(SIGTERM, &action, &old_term_);
-    }
-    ~SignalCatcher() {
-        ::sigaction(SIGINT, &old_int_, nullptr);
-        ::sigaction(SIGTERM, &old_term_, nullptr);
-    }
-    int caught() const { return caught_signal.load(); }
-
-private:
-    struct sigaction old_int_ {}, old_term_ {};
-};
-
-std::optional<int64_t> integer(const store::Value& v) {
-    if (auto* i = std::get_if<int64_t>(&v)) return *i;
-    if (auto* d = std::get_if<double>(&v)) return static_cast<int64_t>(*d);
-    if (auto* s = std::get_if<std::string>(&v)) {
-        if (*s == "t" || *s == "true") return 1;
-        if (*s == "f" || *s == "false") return 0;
-        try {
-            return std::stoll(*s);
-        } catch (const std::exception&) {
-        }
-    }
-    return std::nullopt;
-}
-
-std::string text(const store::Value& v) {
-    if (auto* s = std::get_if<std::string>(&v)) return *s;
-    return {};
-}
-
-double real(const store::Value& v) {
-    if (auto* d = std::get_if<double>(&v)) return *d;
-    if (auto* i = std::get_if<int64_t>(&v)) return static_cast<double>(*i);
-    return 0;
-}
+std::optional<int64_t> integer(const store::Value& v) { return store::integer_of(v); }
+std::string text(const store::Value& v) { return store::text_of(v).value_or(""); }
+double real(const store::Value& v) { return store::real_of(v).value_or(0); }
 
 }  // namespace
 
@@ -204,7 +157,7 @@ execute::ExecutorProgress QueueDispatch::progress() {
 }
 
 void QueueDispatch::wait(const Finished& on_finished, const Progress& on_progress) {
-    SignalCatcher signals;
+    util::StopSignals signals;  // the tasks stay queued for the workers
     auto last_progress = std::chrono::steady_clock::now() - std::chrono::seconds(10);
     while (!pending_.empty()) {
         if (const int sig = signals.caught()) {

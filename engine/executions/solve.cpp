@@ -28,15 +28,8 @@ std::string to_string(RunReason reason) {
 namespace {
 
 
-std::optional<int64_t> integer(const Value& v) {
-    if (const auto* n = std::get_if<int64_t>(&v)) return *n;
-    if (const auto* s = std::get_if<std::string>(&v)) return *s == "t" || *s == "1" ? 1 : 0;
-    return std::nullopt;
-}
-std::string text(const Value& v) {
-    if (const auto* s = std::get_if<std::string>(&v)) return *s;
-    return {};
-}
+std::optional<int64_t> integer(const Value& v) { return store::integer_of(v); }
+std::string text(const Value& v) { return store::text_of(v).value_or(""); }
 
 struct LastExecution {
     std::string dataset_hash;

@@ -5,12 +5,11 @@
 #include "queue/redis_connection.hpp"
 #include "queue/task_queue.hpp"
 #include "store/database.hpp"
+#include "util/stop_signals.hpp"
 
 #include <nlohmann/json.hpp>
-#include <signal.h>
 
 #include <algorithm>
-#include <atomic>
 #include <map>
 #include <memory>
 #include <thread>
@@ -23,36 +22,7 @@ using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 using nlohmann::json;
 
-std::atomic<int> stop_signal{0};
-void on_stop_signal(int sig) { stop_signal.store(sig); }
-
-// While the pool runs children it catches SIGINT/SIGTERM itself (pool.hpp); between tasks
-// these handlers do, so the worker hands its tasks back instead of dying mid-write.
-class StopSignals {
-public:
-    StopSignals() {
-        stop_signal.store(0);
-        struct sigaction action {};
-        action.sa_handler = on_stop_signal;
-        sigemptyset(&action.sa_mask);
-        action.sa_flags = SA_RESTART;
-        ::sigaction(SIGINT, &action, &old_int_);
-        ::sigaction(SIGTERM, &action, &old_term_);
-    }
-    ~StopSignals() {
-        ::sigaction(SIGINT, &old_int_, nullptr);
-        ::sigaction(SIGTERM, &old_term_, nullptr);
-    }
-
-private:
-    struct sigaction old_int_ {}, old_term_ {};
-};
-
-bool is_true(const store::Value& v) {
-    if (auto* i = std::get_if<int64_t>(&v)) return *i != 0;
-    if (auto* s = std::get_if<std::string>(&v)) return *s == "t" || *s == "true" || *s == "1";
-    return false;
-}
+bool is_true(const store::Value& v) { return store::boolean_of(v).value_or(false); }
 
 // Milliseconds since the epoch at which the task was queued: the first part of its stream id.
 std::optional<int64_t> enqueued_at_ms(const std::string& stream_id) {
@@ -76,18 +46,17 @@ public:
                 [this](const execute::Job& job, execute::RunOutcome outcome) { finished(job, std::move(outcome)); }) {}
 
     WorkerReport run() {
-        StopSignals signals;
         log(WorkerLogLevel::Info, "worker " + s_.consumer + " takes tasks of provider '" + s_.provider + "' (" +
                                       std::to_string(pool_.max_workers()) + " at a time, lease " +
                                       std::to_string((s_.lease.count() + 999) / 1000) + " s)");
         Clock::time_point next_renew = Clock::now() + s_.lease / 3;
         for (;;) {
-            if (stop_signal.load() || pool_.stopped()) break;
+            if (signals_.caught() || pool_.stopped()) break;
             record_finished();
             bool queue_empty = false;
             const bool may_take = Clock::now() >= pause_until_ && !limit_reached() &&
                                   std::none_of(tasks_.begin(), tasks_.end(), [](const auto& t) { return t.second.outcome.has_value(); });
-            while (may_take && tasks_.size() < pool_.max_workers() && !stop_signal.load()) {
+            while (may_take && tasks_.size() < pool_.max_workers() && !signals_.caught()) {
                 const bool nothing_running = tasks_.empty();
                 if (!take_one(nothing_running ? 1000ms : 0ms)) {
                     queue_empty = Clock::now() >= pause_until_ && nothing_running && s_.exit_when_idle && drained();
@@ -364,7 +333,7 @@ private:
 
     // Stops running executions, records what finished, hands the rest back.
     void stop() {
-        const int sig = stop_signal.load() ? stop_signal.load() : pool_.interrupt_signal();
+        const int sig = signals_.caught() ? signals_.caught() : pool_.interrupt_signal();
         report_.interrupt_signal = sig;
         if (pool_.running() + pool_.queued() > 0) pool_.stop_all(sig ? "the worker was asked to stop" : "the worker is stopping");
         pause_until_ = Clock::now();
@@ -377,6 +346,9 @@ private:
                                       " dead-lettered, " + std::to_string(report_.released) + " handed back");
     }
 
+    // While the pool runs children it catches SIGINT/SIGTERM itself (pool.hpp); between tasks
+    // these do, so the worker hands its tasks back instead of dying mid-write.
+    util::StopSignals signals_;
     const WorkerSettings& s_;
     execute::ProcessPool pool_;
     std::unique_ptr<store::Database> db_;

@@ -9,6 +9,46 @@ namespace ref::store {
 
 const char* dialect_name(Dialect dialect) { return dialect == Dialect::Sqlite ? "sqlite" : "postgresql"; }
 
+std::optional<int64_t> integer_of(const Value& v) {
+    if (const auto* n = std::get_if<int64_t>(&v)) return *n;
+    if (const auto* d = std::get_if<double>(&v)) return static_cast<int64_t>(*d);
+    if (const auto* s = std::get_if<std::string>(&v)) {
+        if (*s == "t" || *s == "true") return 1;
+        if (*s == "f" || *s == "false") return 0;
+        try {
+            return std::stoll(*s);
+        } catch (const std::exception&) {
+            return std::nullopt;
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<double> real_of(const Value& v) {
+    if (const auto* d = std::get_if<double>(&v)) return *d;
+    if (const auto* n = std::get_if<int64_t>(&v)) return static_cast<double>(*n);
+    if (const auto* s = std::get_if<std::string>(&v)) {
+        try {
+            return std::stod(*s);
+        } catch (const std::exception&) {
+            return std::nullopt;
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<bool> boolean_of(const Value& v) {
+    const auto n = integer_of(v);
+    return n ? std::optional<bool>(*n != 0) : std::nullopt;
+}
+
+std::optional<std::string> text_of(const Value& v) {
+    if (const auto* s = std::get_if<std::string>(&v)) return *s;
+    if (const auto* n = std::get_if<int64_t>(&v)) return std::to_string(*n);
+    if (const auto* d = std::get_if<double>(&v)) return std::to_string(*d);
+    return std::nullopt;
+}
+
 namespace {
 
 // [scheme://][user[:password]@]rest -> the offsets of the password, if any.

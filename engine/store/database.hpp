@@ -73,6 +73,13 @@ public:
     virtual void rollback() noexcept = 0;
 };
 
+// Reading a value whatever form the backend returned it in: SQLite gives numbers, PostgreSQL
+// gives text ("t"/"f" for booleans). nullopt for NULL and for text that is not the type.
+std::optional<int64_t> integer_of(const Value& v);
+std::optional<double> real_of(const Value& v);
+std::optional<bool> boolean_of(const Value& v);
+std::optional<std::string> text_of(const Value& v);  // numbers in their text form
+
 // Now in UTC as "YYYY-MM-DD HH:MM:SS", the text form timestamps take in the database.
 std::string utc_now_text();
 // The same form for any moment.

@@ -242,13 +242,25 @@ private:
 
 std::string shared_redis_url() { return first_line(REF_TEST_REDIS_URL_FILE); }
 
-#define REQUIRE_SERVICES(pg)                                                                                       \
-    do {                                                                                                           \
-        if (!(pg).available() || shared_redis_url().empty()) {                                                     \
-            test::skip_test("the PostgreSQL and Redis test servers are not running; run the tests through ctest"); \
-            return;                                                                                                \
-        }                                                                                                          \
-    } while (false)
+// The usual start of a case: a PostgreSQL scratch database, generated data ingested, and the
+// queues on the shared Redis test server.
+struct Deployment {
+    test::ScratchDatabase pg{store::Dialect::Postgres};
+    test::TempDir data;
+    std::optional<datagen::GeneratedTree> tree;
+    std::optional<Stack> stack;
+    // False, after saying why, when the test servers are not running.
+    bool start(int lease_seconds = 2, int max_deliveries = 3) {
+        if (!pg.available() || shared_redis_url().empty()) {
+            test::skip_test("the PostgreSQL and Redis test servers are not running; run the tests through ctest");
+            return false;
+        }
+        tree = datagen::generate_default_tree(data.path());
+        stack.emplace(pg.folder(), pg.url().url, shared_redis_url(), lease_seconds, max_deliveries);
+        stack->ingest(*tree);
+        return true;
+    }
+};
 
 // Whether any process still runs the test's own plugin (a child left behind by a killed worker).
 bool plugin_still_running(const fs::path& plugin_dir) {
@@ -263,12 +275,9 @@ bool plugin_still_running(const fs::path& plugin_dir) {
 }  // namespace
 
 TEST_CASE("redis executor: solve queues every execution and two workers record them all", "[distribute]") {
-    test::ScratchDatabase pg(store::Dialect::Postgres);
-    REQUIRE_SERVICES(pg);
-    test::TempDir data;
-    const auto tree = datagen::generate_default_tree(data.path());
-    Stack stack(pg.folder(), pg.url().url, shared_redis_url());
-    stack.ingest(tree);
+    Deployment deployment;
+    if (!deployment.start()) return;
+    Stack& stack = *deployment.stack;
 
     auto a = stack.start("worker --provider example --concurrency 1");
     auto b = stack.start("worker --provider example --concurrency 1");
@@ -290,7 +299,7 @@ TEST_CASE("redis executor: solve queues every execution and two workers record t
     // The same data through the local executor on SQLite gives the same values.
     test::ScratchDatabase lite(store::Dialect::Sqlite);
     Stack local(lite.folder(), lite.url().url, shared_redis_url());
-    local.ingest(tree);
+    local.ingest(*deployment.tree);
     const auto local_solve = local.run("solve --provider example --executor local");
     REQUIRE(local_solve.exit_code == 0);
     const auto local_rows = local.executions();
@@ -316,12 +325,9 @@ TEST_CASE("redis executor: solve queues every execution and two workers record t
 }
 
 TEST_CASE("redis executor: a worker killed mid-execution loses nothing and its task completes once", "[distribute]") {
-    test::ScratchDatabase pg(store::Dialect::Postgres);
-    REQUIRE_SERVICES(pg);
-    test::TempDir data;
-    const auto tree = datagen::generate_default_tree(data.path());
-    Stack stack(pg.folder(), pg.url().url, shared_redis_url(), /*lease_seconds=*/2);
-    stack.ingest(tree);
+    Deployment deployment;
+    if (!deployment.start(2)) return;
+    Stack& stack = *deployment.stack;
 
     const auto queued = stack.run("solve --no-wait --provider misbehaving --diagnostic sleeps");
     INFO(queued.out << queued.err);
@@ -362,12 +368,9 @@ TEST_CASE("redis executor: a worker killed mid-execution loses nothing and its t
 }
 
 TEST_CASE("redis executor: poison and malformed tasks are dead-lettered with their reasons and can be retried", "[distribute]") {
-    test::ScratchDatabase pg(store::Dialect::Postgres);
-    REQUIRE_SERVICES(pg);
-    test::TempDir data;
-    const auto tree = datagen::generate_default_tree(data.path());
-    Stack stack(pg.folder(), pg.url().url, shared_redis_url(), /*lease_seconds=*/1, /*max_deliveries=*/1);
-    stack.ingest(tree);
+    Deployment deployment;
+    if (!deployment.start(1, 1)) return;
+    Stack& stack = *deployment.stack;
 
     const auto queued = stack.run("solve --no-wait --provider misbehaving --diagnostic sleeps --limit 1");
     INFO(queued.out << queued.err);
@@ -431,7 +434,10 @@ TEST_CASE("redis executor: poison and malformed tasks are dead-lettered with the
 
 TEST_CASE("redis executor: Redis restarting during a solve loses no queued task", "[distribute]") {
     test::ScratchDatabase pg(store::Dialect::Postgres);
-    REQUIRE_SERVICES(pg);
+    if (!pg.available()) {
+        test::skip_test("the PostgreSQL test server is not running; run the tests through ctest");
+        return;
+    }
     OwnServer redis("redis.sh", "redis", REF_TEST_DISTRIBUTE_REDIS_PORT);
     INFO(redis.problem());
     REQUIRE_FALSE(redis.url().empty());
@@ -515,12 +521,9 @@ TEST_CASE("redis executor: workers retry their writes while PostgreSQL restarts"
 }
 
 TEST_CASE("redis executor: two solves at once create and queue each execution once", "[distribute]") {
-    test::ScratchDatabase pg(store::Dialect::Postgres);
-    REQUIRE_SERVICES(pg);
-    test::TempDir data;
-    const auto tree = datagen::generate_default_tree(data.path());
-    Stack stack(pg.folder(), pg.url().url, shared_redis_url());
-    stack.ingest(tree);
+    Deployment deployment;
+    if (!deployment.start()) return;
+    Stack& stack = *deployment.stack;
 
     auto first = stack.start("solve --no-wait");
     auto second = stack.start("solve --no-wait");
@@ -541,12 +544,9 @@ TEST_CASE("redis executor: two solves at once create and queue each execution on
 }
 
 TEST_CASE("redis executor: a waiting solve warns when no worker runs and ends when its executions are deleted", "[distribute]") {
-    test::ScratchDatabase pg(store::Dialect::Postgres);
-    REQUIRE_SERVICES(pg);
-    test::TempDir data;
-    const auto tree = datagen::generate_default_tree(data.path());
-    Stack stack(pg.folder(), pg.url().url, shared_redis_url());
-    stack.ingest(tree);
+    Deployment deployment;
+    if (!deployment.start()) return;
+    Stack& stack = *deployment.stack;
 
     auto solve = stack.start("solve --provider example --diagnostic global-sst-bias");
     REQUIRE(eventually([&] { return solve->log().find("no worker is taking") != std::string::npos; }, 40s));

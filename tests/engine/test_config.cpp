@@ -52,6 +52,15 @@ struct CleanEnvironment {
         return config::load(overrides);
     }
     fs::path file(const std::string& name = "ref.toml") const { return dir.path() / name; }
+    // The error loading `text` gives, or "" when it loads.
+    std::string error_of(const std::string& text) const {
+        try {
+            load(text);
+        } catch (const config::ConfigError& e) {
+            return e.what();
+        }
+        return {};
+    }
 };
 
 bool has_warning(const config::Config& c, const std::string& text) {
@@ -141,14 +150,7 @@ TEST_CASE("REF_ variables override the new keys and empty ones are unset", "[con
 TEST_CASE("invalid values of the new keys are errors naming the file and key", "[config]") {
     CleanEnvironment env;
     const std::string file = env.file().string();
-    auto error_of = [&](const std::string& text) {
-        try {
-            env.load(text);
-        } catch (const config::ConfigError& e) {
-            return std::string(e.what());
-        }
-        return std::string();
-    };
+    auto error_of = [&](const std::string& text) { return env.error_of(text); };
     CHECK(error_of("n_jobs = 0\n") == file + ": 'n_jobs' must be -1 (all CPUs) or a whole number >= 1, not 0");
     CHECK(error_of("n_jobs = -2\n") == file + ": 'n_jobs' must be -1 (all CPUs) or a whole number >= 1, not -2");
     CHECK(error_of("n_jobs = \"4\"\n") == file + ": 'n_jobs' must be an integer (line 1, column 10)");
@@ -271,14 +273,7 @@ TEST_CASE("the redis executor's keys have defaults and come from the file and RE
     }
 
     const std::string path = env.file().string();
-    auto error_of = [&](const std::string& text) {
-        try {
-            env.load(text);
-        } catch (const config::ConfigError& e) {
-            return std::string(e.what());
-        }
-        return std::string();
-    };
+    auto error_of = [&](const std::string& text) { return env.error_of(text); };
     CHECK(error_of("[executor]\nexecutor = \"celery\"\n") ==
           path + ": 'executor.executor': unknown executor 'celery' (expected \"local\", \"synchronous\" or \"redis\") "
                  "(line 2, column 12)");

@@ -560,3 +560,31 @@ TEST_CASE("redis executor: a waiting solve warns when no worker runs and ends wh
     REQUIRE(code == std::optional<int>(1));  // its execution failed: it is gone
     CHECK_THAT(solve->log(), Catch::Contains("deleted while it was queued"));
 }
+
+TEST_CASE("redis executor: a worker stopped with SIGTERM hands its task back at once", "[distribute]") {
+    Deployment deployment;
+    if (!deployment.start(/*lease_seconds=*/60)) return;
+    Stack& stack = *deployment.stack;
+    const auto queued = stack.run("solve --no-wait --provider misbehaving --diagnostic sleeps");
+    INFO(queued.out << queued.err);
+    REQUIRE(queued.exit_code == 0);
+
+    auto stopping = stack.start("worker --provider misbehaving --concurrency 1", "MISBEHAVING_SLEEP_MS=30000");
+    REQUIRE(eventually([&] { return stopping->log().find("running ") != std::string::npos; }, 30s));
+    stopping->signal(SIGTERM);
+    const auto stopped = stopping->wait(30s);
+    INFO("stopping worker:\n" << stopping->log());
+    REQUIRE(stopped == std::optional<int>(0));
+    CHECK_THAT(stopping->log(), Catch::Contains("1 handed back"));
+
+    // Well within the 60 s lease, the next worker has it, as a first delivery.
+    auto next = stack.start("worker --provider misbehaving --exit-when-idle", "MISBEHAVING_SLEEP_MS=100");
+    const auto finished = next->wait(20s);
+    INFO("next worker:\n" << next->log());
+    REQUIRE(finished == std::optional<int>(0));
+    CHECK_THAT(next->log(), !Catch::Contains("(delivery 2)"));
+    const auto rows = stack.executions("sleeps");
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0].successful == std::optional<bool>(true));
+    CHECK(rows[0].values == 1);
+}

@@ -26,18 +26,6 @@ std::string seconds_text(int64_t ms) {
     return text;
 }
 
-// A stream id starts with the milliseconds at which the task was queued.
-int64_t age_ms(const std::string& stream_id) {
-    const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                            std::chrono::system_clock::now().time_since_epoch())
-                            .count();
-    try {
-        return std::max<int64_t>(0, now - std::stoll(stream_id.substr(0, stream_id.find('-'))));
-    } catch (const std::exception&) {
-        return 0;
-    }
-}
-
 std::string execution_of(const std::string& payload) {
     try {
         return std::to_string(queue::TaskMessage::from_json(payload).execution_id);
@@ -101,9 +89,9 @@ int queue_status(const CommandContext& ctx) {
             p["consumers"].push_back(
                 {{"name", consumer.name}, {"pending", consumer.pending}, {"idle_ms", consumer.idle_ms}});
         for (const auto& t : s.in_flight_tasks) {
-            in_flight.rows.push_back({s.provider, t.id, t.consumer, seconds_text(age_ms(t.id)), seconds_text(t.idle_ms),
+            in_flight.rows.push_back({s.provider, t.id, t.consumer, seconds_text(queue::task_age_ms(t.id)), seconds_text(t.idle_ms),
                                       std::to_string(t.deliveries)});
-            p["in_flight_tasks"].push_back({{"task", t.id}, {"worker", t.consumer}, {"age_ms", age_ms(t.id)},
+            p["in_flight_tasks"].push_back({{"task", t.id}, {"worker", t.consumer}, {"age_ms", queue::task_age_ms(t.id)},
                                             {"idle_ms", t.idle_ms}, {"deliveries", t.deliveries}});
         }
         if (s.dead > 0 && dead_shown > 0)

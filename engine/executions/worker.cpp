@@ -24,20 +24,6 @@ using nlohmann::json;
 
 bool is_true(const store::Value& v) { return store::boolean_of(v).value_or(false); }
 
-// Milliseconds since the epoch at which the task was queued: the first part of its stream id.
-std::optional<int64_t> enqueued_at_ms(const std::string& stream_id) {
-    try {
-        return std::stoll(stream_id.substr(0, stream_id.find('-')));
-    } catch (const std::exception&) {
-        return std::nullopt;
-    }
-}
-
-int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 class Worker {
 public:
     explicit Worker(const WorkerSettings& settings)
@@ -186,8 +172,7 @@ private:
         task.execution_id = m.execution_id;
         task.fragment = std::get_if<std::string>(&row.rows[0].at(2)) ? std::get<std::string>(row.rows[0].at(2)) : m.fragment;
         task.label = label;
-        if (const auto queued = enqueued_at_ms(d.stream_id))
-            task.waited_seconds = std::max<double>(0, static_cast<double>(now_ms() - *queued) / 1000.0);
+        task.waited_seconds = static_cast<double>(queue::task_age_ms(d.stream_id)) / 1000.0;
         task.delivery = std::move(d);
 
         execute::Job job;

@@ -81,6 +81,16 @@ void check_provider(const std::string& provider) {
 
 }  // namespace
 
+int64_t task_age_ms(const std::string& stream_id) {
+    const int64_t now =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    try {
+        return std::max<int64_t>(0, now - std::stoll(stream_id.substr(0, stream_id.find('-'))));
+    } catch (const std::exception&) {
+        return 0;
+    }
+}
+
 TaskQueue::TaskQueue(RedisConnection& redis, std::string prefix) : redis_(redis), prefix_(std::move(prefix)) {
     if (prefix_.empty() || prefix_.find_first_of("*?[]") != std::string::npos)
         throw QueueError("task queue prefix must be non-empty and free of glob characters");

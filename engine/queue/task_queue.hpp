@@ -29,6 +29,10 @@ struct Delivery {
     std::string problem;
 };
 
+// How long ago the task with this stream id was queued (a stream id starts with the
+// milliseconds of its XADD); 0 for an id of another form.
+int64_t task_age_ms(const std::string& stream_id);
+
 class TaskQueue {
 public:
     static constexpr const char* group = "workers";

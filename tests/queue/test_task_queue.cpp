@@ -422,3 +422,14 @@ TEST_CASE("queue: dead letters are listed newest first with their reasons") {
     CHECK(q.dead_letters("example", 1).size() == 1);
     CHECK(q.outstanding("example") == 0);
 }
+
+TEST_CASE("queue: a task's age comes from its stream id") {
+    const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+    const int64_t age = task_age_ms(std::to_string(now - 5000) + "-0");
+    CHECK(age >= 5000);
+    CHECK(age < 65000);
+    CHECK(task_age_ms(std::to_string(now + 60000) + "-3") == 0);  // a clock ahead is no negative age
+    CHECK(task_age_ms("not-an-id") == 0);
+}

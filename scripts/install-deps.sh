@@ -12,6 +12,8 @@ packages=(
   libnetcdf-dev libsqlite3-dev libpq-dev libhiredis-dev libyaml-cpp-dev
   # plots
   libcairo2-dev fonts-dejavu-core
+  # plugins: digests (libcrypto)
+  libssl-dev
   # tests and benchmarks (the tests start their own PostgreSQL and Redis servers)
   catch2 netcdf-bin hyperfine time sqlite3 postgresql redis-server
 )

@@ -211,6 +211,9 @@ struct ExecutionDefinition {
     std::string root_directory;
     std::string output_directory;
     std::map<std::string, DatasetCollection> datasets;  // by source type
+    // The operator's settings for this provider on the host that runs the execution
+    // ("software_root", "conda_prefix", "conda_exe" and the keys of [providers.<slug>]).
+    json settings = json::object();
     json raw;
 
     static ExecutionDefinition from_json(const json& doc) {
@@ -225,6 +228,10 @@ struct ExecutionDefinition {
         def.key = doc.value("key", "");
         def.root_directory = doc.value("root_directory", "");
         def.output_directory = doc.at("output_directory").get<std::string>();
+        if (auto it = doc.find("provider_settings"); it != doc.end() && !it->is_null()) {
+            if (!it->is_object()) throw Error(REF_STATUS_INVALID_ARGUMENT, "'provider_settings' must be an object");
+            def.settings = *it;
+        }
         const json& datasets = doc.at("datasets");
         if (!datasets.is_object()) throw Error(REF_STATUS_INVALID_ARGUMENT, "'datasets' must be an object");
         for (const auto& [source_type, collection] : datasets.items()) {
@@ -322,16 +329,22 @@ public:
         : slug_(std::move(slug)), name_(std::move(name)), version_(std::move(version)) {}
     virtual ~Provider() = default;
 
-    // Prepares environments or reference data; returns a report object.
-    virtual json setup(const json& /*config*/, const Host& /*host*/) { return json::object(); }
+    // Prepares environments or reference data; returns a report object. `settings` is the
+    // same object an execution definition carries as its settings.
+    virtual json setup(const json& /*settings*/, const Host& /*host*/) { return json::object(); }
+    // Provider-level members of the declaration: "environment", "registries" (docs/plugin-abi.md).
+    virtual json extra_declaration() const { return json::object(); }
 
     json declaration() const {
         json diagnostics = json::array();
         for (const auto& d : diagnostics_) diagnostics.push_back(d->declaration());
-        return {{"schema_version", REF_DECLARATION_SCHEMA_VERSION},
-                {"provider", {{"slug", slug_}, {"name", name_}, {"version", version_}}},
-                {"diagnostics", diagnostics}};
+        json provider = extra_declaration();
+        provider["slug"] = slug_;
+        provider["name"] = name_;
+        provider["version"] = version_;
+        return {{"schema_version", REF_DECLARATION_SCHEMA_VERSION}, {"provider", provider}, {"diagnostics", diagnostics}};
     }
+    const std::string& slug() const { return slug_; }
     Diagnostic* find(const std::string& slug) const {
         for (const auto& d : diagnostics_)
             if (d->slug() == slug) return d.get();

@@ -5,11 +5,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include <filesystem>
 #include <iostream>
 
 namespace ref::cli {
 
 namespace po = boost::program_options;
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -19,6 +21,16 @@ po::options_description format_options(const char* title) {
     return desc;
 }
 
+
+// "<conda prefix>/<name>" with "(not installed)" when missing; "" for a provider without one.
+std::pair<std::string, std::string> environment_of(const config::Config& config, const host::ProviderDeclaration& d) {
+    auto env = d.raw.find("environment");
+    if (env == d.raw.end() || !env->is_object()) return {"", ""};
+    const fs::path path = config::conda_prefix_for(config, d.slug) / env->value("name", std::string());
+    std::error_code ec;
+    const bool installed = fs::is_directory(path / "conda-meta", ec);
+    return {path.string(), installed ? "installed" : "not installed"};
+}
 
 }  // namespace
 
@@ -33,11 +45,13 @@ po::options_description providers_setup_options() {
 
 int providers_list(const CommandContext& ctx) {
     const std::string format = output_format(ctx, {"table", "json"});
-    const auto registry = discover_plugins(load_config(ctx));
-    Table table{{"provider", "name", "version", "diagnostics", "abi", "path"}, {}};
+    const auto config = load_config(ctx);
+    const auto registry = discover_plugins(config);
+    Table table{{"provider", "name", "version", "diagnostics", "environment", "state", "abi", "path"}, {}};
     for (const auto& p : registry.plugins()) {
         const auto& d = p->declaration();
-        table.rows.push_back({d.slug, d.name, d.version, std::to_string(d.diagnostics.size()),
+        const auto [environment, state] = environment_of(config, d);
+        table.rows.push_back({d.slug, d.name, d.version, std::to_string(d.diagnostics.size()), environment, state,
                               host::abi_version_string(p->abi_version()), p->path().string()});
     }
     if (format == "json") std::cout << table.to_json().dump(2) << '\n';
@@ -60,7 +74,8 @@ int providers_check(const CommandContext& ctx) {
 }
 
 int providers_setup(const CommandContext& ctx) {
-    const auto registry = discover_plugins(load_config(ctx));
+    const auto config = load_config(ctx);
+    const auto registry = discover_plugins(config);
     std::vector<std::string> wanted;
     if (ctx.options.count("provider")) wanted = ctx.options["provider"].as<std::vector<std::string>>();
     for (const auto& slug : wanted)
@@ -88,9 +103,12 @@ int providers_setup(const CommandContext& ctx) {
                       << " has no setup step)\n";
             continue;
         }
-        const host::PluginCall call = plugin->setup(&host, "{}");
+        spdlog::info("setting up {}", slug);
+        const host::PluginCall call = plugin->setup(&host, config::provider_settings_json(config, slug));
         if (call.ok()) {
-            std::cout << slug << ": ready" << (call.payload.empty() || call.payload == "{}" ? "" : " " + call.payload) << '\n';
+            const auto [environment, state] = environment_of(config, plugin->declaration());
+            std::cout << slug << ": ready" << (environment.empty() ? "" : " (environment " + environment + ")") << '\n';
+            if (!call.payload.empty() && call.payload != "{}") spdlog::debug("{} setup report: {}", slug, call.payload);
         } else {
             ++failures;
             std::cout << slug << ": setup failed (" << host::status_name(call.status) << "): " << call.error << '\n';

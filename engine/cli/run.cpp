@@ -97,6 +97,7 @@ int run_execution(const CommandContext& ctx) {
     request.plugin_path = target.plugin->path();
     request.diagnostic_slug = target.diagnostic->slug;
     request.definition = definition;
+    request.provider_settings = config::provider_settings_json(config, target.plugin->declaration().slug);
     request.timeout_seconds = ctx.options.count("timeout") ? ctx.options["timeout"].as<double>() : config.execution_timeout_seconds;
     if (!(request.timeout_seconds > 0)) throw UsageError("--timeout must be a positive number of seconds");
     request.memory_limit_mb = ctx.options.count("memory-limit-mb") ? ctx.options["memory-limit-mb"].as<std::size_t>() : config.memory_limit_mb;

@@ -340,6 +340,7 @@ int solve(const CommandContext& ctx) {
         job.definition = e.definition;
         job.timeout_seconds = timeout ? *timeout : config::timeout_for(config, e.provider);
         job.memory_limit_mb = config::memory_limit_mb_for(config, e.provider);
+        job.provider_settings = config::provider_settings_json(config, e.provider);
         if (!dispatcher) {
             background.push_back(std::move(job));
             return;

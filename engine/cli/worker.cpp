@@ -62,6 +62,7 @@ int worker(const CommandContext& ctx) {
     s.timeout_seconds = ctx.options.count("timeout") ? ctx.options["timeout"].as<double>() : config::timeout_for(config, s.provider);
     if (!(s.timeout_seconds > 0)) throw UsageError("--timeout must be a positive number of seconds");
     s.memory_limit_mb = config::memory_limit_mb_for(config, s.provider);
+    s.provider_settings = config::provider_settings_json(config, s.provider);
     s.redis_url = config.redis_url;
     s.queue_prefix = config.queue_prefix;
     s.database_url = config.database_url;

@@ -1,5 +1,6 @@
 #include "config/config.hpp"
 
+#include <nlohmann/json.hpp>
 #include <toml++/toml.h>
 
 #include <sched.h>
@@ -112,8 +113,14 @@ void apply_provider_limits(Config& config, const fs::path& file, const std::stri
             auto mb = node.value<int64_t>();
             if (!mb || *mb < 0) throw ConfigError(file.string() + ": '" + where_key + "' must be a whole number >= 0 (0: no limit)");
             limits.memory_limit_mb = static_cast<std::size_t>(*mb);
+        } else if (auto text = node.value_exact<std::string>()) {
+            config.provider_options[slug][name] = *text;
+        } else if (auto number = node.value_exact<int64_t>()) {
+            config.provider_options[slug][name] = std::to_string(*number);
+        } else if (auto flag = node.value_exact<bool>()) {
+            config.provider_options[slug][name] = *flag ? "true" : "false";
         } else {
-            config.warnings.push_back(file.string() + ": unknown key '" + where_key + "' ignored");
+            throw ConfigError(file.string() + ": '" + where_key + "' must be a string, a whole number or true/false");
         }
     }
 }
@@ -195,6 +202,8 @@ void apply_file(Config& config, const fs::path& file) {
             if (name == "scratch") config.scratch_root = path_of(node, "paths.scratch");
             else if (name == "results") config.results_root = path_of(node, "paths.results");
             else if (name == "log") config.log_root = path_of(node, "paths.log");
+            else if (name == "software") config.software_root = path_of(node, "paths.software");
+            else if (name == "dataset_cache") config.dataset_cache = path_of(node, "paths.dataset_cache");
             else config.warnings.push_back(file.string() + ": unknown key 'paths." + name + "' ignored");
         }
     }
@@ -288,6 +297,21 @@ std::string normalise_executor(std::string_view text) {
     throw ConfigError("unknown executor '" + std::string(text) + "' (expected \"local\", \"synchronous\" or \"redis\")");
 }
 
+std::string provider_settings_json(const Config& config, const std::string& provider) {
+    nlohmann::json settings = {{"software_root", fs::absolute(config.software_root).string()},
+                               {"dataset_cache", fs::absolute(config.dataset_cache).string()}};
+    if (auto it = config.provider_options.find(provider); it != config.provider_options.end())
+        for (const auto& [key, value] : it->second) settings[key] = value;
+    settings["conda_prefix"] = conda_prefix_for(config, provider).string();
+    return settings.dump();
+}
+
+fs::path conda_prefix_for(const Config& config, const std::string& provider) {
+    if (auto it = config.provider_options.find(provider); it != config.provider_options.end())
+        if (auto option = it->second.find("conda_prefix"); option != it->second.end()) return fs::absolute(option->second);
+    return fs::absolute(config.software_root / "conda");
+}
+
 double timeout_for(const Config& config, const std::string& provider) {
     auto it = config.provider_limits.find(provider);
     return it != config.provider_limits.end() && it->second.timeout_seconds ? *it->second.timeout_seconds
@@ -356,6 +380,8 @@ Config load(const Overrides& overrides) {
     config.scratch_root = config_dir / "scratch";
     config.results_root = config_dir / "results";
     config.log_root = config_dir / "log";
+    config.software_root = config_dir / "software";
+    config.dataset_cache = config_dir / "cache";
     config.database_url = "sqlite:///" + (fs::absolute(config_dir) / "db" / "ref.db").string();
 
     std::error_code ec;
@@ -371,6 +397,8 @@ Config load(const Overrides& overrides) {
     if (auto v = env("REF_SCRATCH_ROOT")) config.scratch_root = *v;
     if (auto v = env("REF_RESULTS_ROOT")) config.results_root = *v;
     if (auto v = env("REF_LOG_ROOT")) config.log_root = *v;
+    if (auto v = env("REF_SOFTWARE_ROOT")) config.software_root = *v;
+    if (auto v = env("REF_DATASET_CACHE_DIR")) config.dataset_cache = *v;
     if (auto v = env("REF_DATABASE_URL")) config.database_url = *v;
     if (auto v = env("REF_LOG_LEVEL")) config.log_level = normalise_log_level(*v);
     if (auto v = env("REF_IGNORE_DATASETS_FILE"); v && !trimmed(*v).empty())

@@ -20,6 +20,8 @@ struct Config {
     std::filesystem::path scratch_root;
     std::filesystem::path results_root;
     std::filesystem::path log_root;
+    std::filesystem::path software_root;  // providers' software (conda environments under <software_root>/conda)
+    std::filesystem::path dataset_cache;  // fetched registry data (<dataset_cache>/<registry>/...)
     std::string database_url;  // sqlite:///FILE (default under the configuration folder) or postgresql://...
     std::string log_level = "info";
     double execution_timeout_seconds = 21600;  // per execution, as in the REF
@@ -37,6 +39,9 @@ struct Config {
         std::optional<std::size_t> memory_limit_mb;
     };
     std::map<std::string, ProviderLimits> provider_limits;
+    // [providers.<slug>] keys other than the limits (conda_exe, conda_prefix, backend, ...): passed
+    // to that provider's plugin as its settings, uninterpreted by the engine.
+    std::map<std::string, std::map<std::string, std::string>> provider_options;
     // The operator's grey list (docs/architecture.md#configuration); nullopt: none.
     std::optional<std::filesystem::path> ignore_datasets_file;
     int n_jobs = 1;  // parsing processes at ingest and solve-time finalisation; -1: all CPUs
@@ -75,6 +80,12 @@ std::string normalise_log_level(const std::string& text);
 // "complete" or "drs"; throws ConfigError naming the allowed values otherwise.
 DatasetParser parse_dataset_parser(std::string_view text);
 std::string_view to_string(DatasetParser parser);
+
+// The settings object a provider's plugin receives (execution definitions' provider_settings and
+// setup): software_root, dataset_cache, then the [providers.<slug>] options.
+std::string provider_settings_json(const Config& config, const std::string& provider);
+// Where a provider's conda environments live: its conda_prefix option, else <software_root>/conda.
+std::filesystem::path conda_prefix_for(const Config& config, const std::string& provider);
 
 // The time and memory limits of one provider's executions.
 double timeout_for(const Config& config, const std::string& provider);

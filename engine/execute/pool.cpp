@@ -451,7 +451,13 @@ void ProcessPool::start(const std::shared_ptr<Task>& task) {
             throw std::invalid_argument("the execution definition has no output_directory");
         task->output_dir = dir->get<std::string>();
         prepare_output_directory(task->output_dir);
-        task->definition = request.definition.dump();
+        if (request.provider_settings.empty()) {
+            task->definition = request.definition.dump();
+        } else {
+            nlohmann::json definition = request.definition;
+            definition["provider_settings"] = nlohmann::json::parse(request.provider_settings);
+            task->definition = definition.dump();
+        }
         const fs::path log_path = task->output_dir / "out.log";
         log = Fd(::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
         if (log.get() < 0) throw std::system_error(errno, std::generic_category(), "cannot create " + log_path.string());

@@ -18,6 +18,9 @@ struct RunRequest {
     std::filesystem::path plugin_path;
     std::string diagnostic_slug;  // within the provider
     nlohmann::json definition;    // output_directory already set
+    // The provider's settings on this host (config::provider_settings_json), given to the plugin
+    // as the definition's provider_settings; empty: none.
+    std::string provider_settings;
     double timeout_seconds = 21600;   // from the start of the run (not the submission); <= 0: none
     double cancel_grace_seconds = 5;  // between asking the run to stop and killing it
     std::size_t memory_limit_mb = 0;  // 0: none

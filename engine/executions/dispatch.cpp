@@ -71,6 +71,7 @@ void Dispatcher::submit(ExecutionJob job) {
     run.request.diagnostic_slug = job.diagnostic;
     run.request.definition = job.definition;
     run.request.timeout_seconds = job.timeout_seconds;
+    run.request.provider_settings = job.provider_settings;
     run.request.memory_limit_mb = job.memory_limit_mb;
     if (settings_.on_log)
         run.request.on_log = [on_log = settings_.on_log, job](int level, const std::string& message) {

@@ -25,6 +25,7 @@ struct ExecutionJob {
     std::string provider, diagnostic, key, fragment;
     std::filesystem::path plugin_path;
     nlohmann::json definition;  // output_directory set
+    std::string provider_settings;  // JSON object text for the plugin (config::provider_settings_json)
     double timeout_seconds = 21600;
     std::size_t memory_limit_mb = 0;
 };

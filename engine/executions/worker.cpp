@@ -183,6 +183,7 @@ private:
         job.request.definition = std::move(definition);
         job.request.timeout_seconds = s_.timeout_seconds;
         job.request.memory_limit_mb = s_.memory_limit_mb;
+        job.request.provider_settings = s_.provider_settings;
         job.request.on_log = [this, label](int level, const std::string& message) {
             log(level >= 30 ? WorkerLogLevel::Warning : WorkerLogLevel::Debug, label + ": " + message);
         };

@@ -30,6 +30,7 @@ struct WorkerSettings {
     std::filesystem::path program = execute::default_child_program();
     double timeout_seconds = 21600;
     std::size_t memory_limit_mb = 0;
+    std::string provider_settings;  // JSON object text for the plugin (config::provider_settings_json)
     ResultRoots roots;
     bool allow_extra_keys = true;
     std::optional<std::size_t> max_tasks;  // stop after this many tasks are done

@@ -56,6 +56,53 @@ DiagnosticDeclaration parse_diagnostic(const json& obj, const std::string& where
     return d;
 }
 
+// A registry key is a relative path that stays inside the registry's folder.
+bool is_safe_key(const std::string& key) {
+    if (key.empty() || key.front() == '/') return false;
+    std::size_t start = 0;
+    while (start <= key.size()) {
+        const std::size_t end = std::min(key.find('/', start), key.size());
+        const std::string part = key.substr(start, end - start);
+        if (part.empty() || part == "." || part == "..") return false;
+        start = end + 1;
+    }
+    return true;
+}
+
+}  // namespace
+
+namespace {
+
+// The provider-level members the engine reads: environment and registries.
+void check_provider_extras(const json& provider) {
+    if (auto env = provider.find("environment"); env != provider.end() && !env->is_null()) {
+        if (!env->is_object()) fail("provider.environment", "expected an object");
+        const std::string kind = required_string(*env, "kind", "provider.environment");
+        if (kind != "conda") fail("provider.environment.kind", "unknown environment kind '" + kind + "' (conda)");
+        if (!is_valid_slug(required_string(*env, "name", "provider.environment")))
+            fail("provider.environment.name", "not a valid folder name");
+    }
+    auto registries = provider.find("registries");
+    if (registries == provider.end() || registries->is_null()) return;
+    if (!registries->is_array()) fail("provider.registries", "expected a list");
+    for (std::size_t i = 0; i < registries->size(); ++i) {
+        const std::string where = "provider.registries[" + std::to_string(i) + "]";
+        const json& r = (*registries)[i];
+        if (!r.is_object()) fail(where, "expected an object");
+        if (!is_valid_slug(required_string(r, "name", where))) fail(where + ".name", "not a valid registry name");
+        auto files = r.find("files");
+        if (files == r.end() || !files->is_array()) fail(where + ".files", "expected a list");
+        for (std::size_t j = 0; j < files->size(); ++j) {
+            const std::string at = where + ".files[" + std::to_string(j) + "]";
+            const json& f = (*files)[j];
+            if (!f.is_object()) fail(at, "expected an object");
+            if (!is_safe_key(required_string(f, "key", at))) fail(at + ".key", "must be a relative path inside the registry");
+            auto checksum = f.find("checksum");
+            if (checksum != f.end() && !checksum->is_null() && !checksum->is_string()) fail(at + ".checksum", "expected a string or null");
+        }
+    }
+}
+
 }  // namespace
 
 bool is_valid_slug(const std::string& slug) {
@@ -86,6 +133,8 @@ ProviderDeclaration parse_declaration(const std::string& text) {
     out.slug = required_slug(*provider, "provider");
     out.name = required_string(*provider, "name", "provider");
     out.version = required_string(*provider, "version", "provider");
+    check_provider_extras(*provider);
+    out.raw = *provider;
 
     auto diagnostics = doc.find("diagnostics");
     if (diagnostics == doc.end() || !diagnostics->is_array()) fail("", "missing 'diagnostics' list");

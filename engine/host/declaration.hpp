@@ -25,6 +25,9 @@ struct ProviderDeclaration {
     std::string name;
     std::string version;
     std::vector<DiagnosticDeclaration> diagnostics;
+    // The declared "provider" object: "environment" and "registries" (docs/plugin-abi.md) and
+    // anything else the provider says about itself.
+    nlohmann::json raw = nlohmann::json::object();
 };
 
 struct DeclarationError : std::runtime_error {

@@ -104,6 +104,7 @@ public:
             result.output_bundle = "output.json";
             return result;
         }
+        if (s == "echo-settings") std::ofstream(dir + "/settings.json") << definition.settings.dump();
         std::ofstream(dir + "/diagnostic.json") << R"({"DIMENSIONS": {"json_structure": []}, "RESULTS": {}})";
         host.progress(1.0, "done");
         return result;
@@ -115,8 +116,20 @@ public:
     MisbehavingProvider() : Provider("misbehaving", "Misbehaving", "1.0.0") {
         for (const char* slug : {"throws", "out-of-memory", "segfaults", "aborts", "hangs", "hangs-politely", "exits",
                                  "allocates", "bad-result", "garbage-bundle", "behaves", "sleeps", "chatty", "nan-values",
-                                 "infinite-values", "unknown-dimension", "escapes", "escapes-by-symlink"})
+                                 "infinite-values", "unknown-dimension", "escapes", "escapes-by-symlink", "echo-settings"})
             add<Misbehaving>(slug);
+    }
+    // A conda environment it never creates and a one-file registry ("hello\n"), for the engine's
+    // environment listing and fetch-data.
+    rp::json extra_declaration() const override {
+        return {{"environment", {{"kind", "conda"}, {"name", "misbehaving-0123abcd"}}},
+                {"registries",
+                 {{{"name", "misbehaving-greetings"},
+                   {"source_type", nullptr},
+                   {"files",
+                    {{{"key", "greetings/hello.txt"},
+                      {"checksum", "sha256:5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03"}},
+                     {{"key", "greetings/unchecked.txt"}, {"checksum", nullptr}}}}}}}};
     }
 };
 

@@ -1,0 +1,201 @@
+// Provider settings reaching the plugin, environment states, `datasets fetch-data` from a
+// local mirror and `datasets list-reference`, all through the ref-engine program.
+#include "ref/datagen/default_tree.hpp"
+#include "skip.hpp"
+#include "test_support.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+
+using namespace ref;
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+std::string engine() { return test::engine_program().string(); }
+
+// The engine with its configuration folder in `dir` and only the misbehaving test plugin.
+std::string engine_in(const fs::path& dir) {
+    return "REF_CONFIGURATION=" + dir.string() + " REF_PLUGIN_CACHE=off " + engine() + " --plugins " +
+           test::test_plugin("misbehaving_provider").string();
+}
+
+std::string read_text(const fs::path& file) {
+    std::ifstream in(file);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+void write_text(const fs::path& file, const std::string& text) {
+    fs::create_directories(file.parent_path());
+    std::ofstream(file) << text;
+}
+
+}  // namespace
+
+TEST_CASE("a plugin receives the software root and its [providers.<slug>] options as settings", "[cli][settings]") {
+    test::TempDir tmp;
+    write_text(tmp.path() / "ref.toml", "[paths]\nsoftware = \"" + (tmp.path() / "sw").string() +
+                                             "\"\n[providers.misbehaving]\ntimeout = 60\nconda_exe = \"/opt/mm\"\n"
+                                             "backend = \"tool\"\nretries = 2\nverbose = true\n");
+    write_text(tmp.path() / "def.json", R"({"schema_version": 1, "datasets": {}})");
+    const auto r = test::run_command(engine_in(tmp.path()) + " run --diagnostic misbehaving/echo-settings --definition " +
+                                     (tmp.path() / "def.json").string() + " --output-directory " +
+                                     (tmp.path() / "out").string());
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    const json settings = json::parse(read_text(tmp.path() / "out/settings.json"));
+    CHECK(settings["software_root"] == (tmp.path() / "sw").string());
+    CHECK(settings["conda_prefix"] == (tmp.path() / "sw/conda").string());
+    CHECK(settings["conda_exe"] == "/opt/mm");
+    CHECK(settings["backend"] == "tool");
+    CHECK(settings["retries"] == "2");
+    CHECK(settings["verbose"] == "true");
+    CHECK_FALSE(settings.contains("timeout"));  // the engine's own limit, not the plugin's business
+
+    // REF_SOFTWARE_ROOT wins over the file; a provider's conda_prefix over the software root.
+    write_text(tmp.path() / "ref.toml", "[providers.misbehaving]\nconda_prefix = \"/envs\"\n");
+    const auto env = test::run_command("REF_SOFTWARE_ROOT=/elsewhere " + engine_in(tmp.path()) +
+                                       " run --diagnostic misbehaving/echo-settings --definition " +
+                                       (tmp.path() / "def.json").string() + " --output-directory " +
+                                       (tmp.path() / "out2").string());
+    REQUIRE(env.exit_code == 0);
+    const json second = json::parse(read_text(tmp.path() / "out2/settings.json"));
+    CHECK(second["software_root"] == "/elsewhere");
+    CHECK(second["conda_prefix"] == "/envs");
+
+    write_text(tmp.path() / "ref.toml", "[providers.misbehaving]\nlist = [1, 2]\n");
+    const auto bad = test::run_command(engine_in(tmp.path()) + " providers list");
+    CHECK(bad.exit_code != 0);
+    CHECK_THAT(bad.err, Catch::Contains("providers.misbehaving.list"));
+}
+
+TEST_CASE("providers list shows where a provider's conda environment is and whether it exists", "[cli][settings]") {
+    test::TempDir tmp;
+    write_text(tmp.path() / "ref.toml", "[paths]\nsoftware = \"" + (tmp.path() / "sw").string() + "\"\n");
+    auto r = test::run_command(engine_in(tmp.path()) + " providers list --format json");
+    REQUIRE(r.exit_code == 0);
+    json rows = json::parse(r.out);
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0]["environment"] == (tmp.path() / "sw/conda/misbehaving-0123abcd").string());
+    CHECK(rows[0]["state"] == "not installed");
+    fs::create_directories(tmp.path() / "sw/conda/misbehaving-0123abcd/conda-meta");
+    rows = json::parse(test::run_command(engine_in(tmp.path()) + " providers list --format json").out);
+    CHECK(rows[0]["state"] == "installed");
+}
+
+TEST_CASE("fetch-data copies a declared registry from a mirror, checking each checksum", "[cli][fetch]") {
+    test::TempDir tmp;
+    const fs::path mirror = tmp.path() / "mirror", out = tmp.path() / "cache";
+    write_text(mirror / "greetings/hello.txt", "hello\n");
+    write_text(mirror / "greetings/unchecked.txt", "anything\n");
+    const std::string fetch = engine_in(tmp.path()) + " datasets fetch-data --registry misbehaving-greetings --from " +
+                              mirror.string() + " --output-directory " + out.string();
+
+    // The unchecked file is refused by default: nothing vouches for it.
+    auto r = test::run_command(fetch);
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 1);
+    CHECK_THAT(r.err, Catch::Contains("greetings/unchecked.txt: the registry records no checksum"));
+    CHECK(read_text(out / "greetings/hello.txt") == "hello\n");
+    CHECK_FALSE(fs::exists(out / "greetings/unchecked.txt"));
+    CHECK_THAT(r.out, Catch::Contains("1 fetched, 0 already present, 1 failed"));
+
+    r = test::run_command(fetch + " --allow-unverified");
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.out, Catch::Contains("1 fetched, 1 already present, 0 failed"));
+    CHECK(fs::exists(out / "greetings/unchecked.txt"));
+
+    // A corrupted copy in the cache is replaced; a corrupted mirror is refused and leaves nothing.
+    write_text(out / "greetings/hello.txt", "tampered\n");
+    r = test::run_command(fetch + " --allow-unverified");
+    CHECK(r.exit_code == 0);
+    CHECK(read_text(out / "greetings/hello.txt") == "hello\n");
+    fs::remove_all(out);
+    write_text(mirror / "greetings/hello.txt", "hullo\n");
+    r = test::run_command(fetch + " --allow-unverified");
+    CHECK(r.exit_code == 1);
+    CHECK_THAT(r.err, Catch::Contains("greetings/hello.txt: sha256 mismatch"));
+    CHECK_FALSE(fs::exists(out / "greetings/hello.txt"));
+    CHECK_FALSE(fs::exists(out / "greetings/hello.txt.partial"));
+
+    fs::remove_all(mirror / "greetings");
+    r = test::run_command(fetch);
+    CHECK(r.exit_code == 1);
+    CHECK_THAT(r.err, Catch::Contains("greetings/hello.txt: not in the mirror"));
+
+    auto unknown = test::run_command(engine_in(tmp.path()) + " datasets fetch-data --registry nope --from " + mirror.string());
+    CHECK(unknown.exit_code == 1);
+    CHECK_THAT(unknown.err, Catch::Contains("unknown registry 'nope'") && Catch::Contains("misbehaving-greetings (misbehaving)"));
+}
+
+TEST_CASE("fetch-data reads a registry file and can link instead of copy", "[cli][fetch]") {
+    test::TempDir tmp;
+    const auto tree = datagen::generate_default_tree(tmp.path() / "data");
+    const fs::path mirror = tmp.path() / "data";
+    // Checksums from sha256sum, an implementation independent of the engine's.
+    std::string registry;
+    std::vector<std::string> keys;
+    for (const auto& file : tree.files_of("obs4mips")) {
+        const std::string key = fs::relative(file.path, mirror).string();
+        const auto sum = test::run_command("sha256sum '" + file.path.string() + "'");
+        REQUIRE(sum.exit_code == 0);
+        registry += key + " " + sum.out.substr(0, 64) + "\n";
+        keys.push_back(key);
+    }
+    REQUIRE_FALSE(keys.empty());
+    write_text(tmp.path() / "registry.txt", "# generated obs4MIPs files\n" + registry);
+    const fs::path out = tmp.path() / "linked";
+    auto r = test::run_command(engine_in(tmp.path()) + " datasets fetch-data --registry generated --registry-file " +
+                               (tmp.path() / "registry.txt").string() + " --from " + mirror.string() +
+                               " --output-directory " + out.string() + " --symlink");
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    for (const auto& key : keys) CHECK(fs::is_symlink(out / key));
+
+    write_text(tmp.path() / "bad-registry.txt", "only-a-key\n");
+    r = test::run_command(engine_in(tmp.path()) + " datasets fetch-data --registry x --registry-file " +
+                          (tmp.path() / "bad-registry.txt").string() + " --from " + mirror.string());
+    CHECK(r.exit_code != 0);
+    CHECK_THAT(r.err, Catch::Contains("bad-registry.txt:1: expected '<key> <checksum>'"));
+}
+
+TEST_CASE("fetch-data verifies the sample data against its published registry", "[cli][fetch][sample-data]") {
+    const fs::path sample = REF_SAMPLE_DATA_DIR;
+    if (!fs::exists(sample / "registry.txt")) test::skip_test("no sample data at " + sample.string());
+    test::TempDir tmp;
+    const auto r = test::run_command(engine_in(tmp.path()) + " datasets fetch-data --registry sample-data --registry-file " +
+                                     (sample / "registry.txt").string() + " --from " + sample.string() +
+                                     " --output-directory " + (tmp.path() / "copy").string());
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.out, Catch::Contains("34 fetched, 0 already present, 0 failed"));
+}
+
+TEST_CASE("list-reference says which reference data is ingested", "[cli][reference]") {
+    test::TempDir tmp;
+    const auto tree = datagen::generate_default_tree(tmp.path() / "data");
+    const std::string ref = "REF_CONFIGURATION=" + tmp.path().string() + " REF_PLUGIN_CACHE=off " + engine() +
+                            " --plugins " + test::provider_plugin_dir().string() + "/example.so";
+    auto list = [&] {
+        const auto r = test::run_command(ref + " datasets list-reference --format json");
+        INFO(r.err);
+        REQUIRE(r.exit_code == 0);
+        return json::parse(r.out);
+    };
+    json rows = list();
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0]["diagnostic"] == "global-sst-bias");
+    CHECK(rows[0]["source_type"] == "obs4mips");
+    CHECK(rows[0]["status"] == "missing");
+    const auto ingest = test::run_command(ref + " datasets ingest --source-type obs4mips " + tree.directory_of("obs4mips").string());
+    REQUIRE(ingest.exit_code == 0);
+    rows = list();
+    CHECK(rows[0]["status"] == "ingested");
+    CHECK(rows[0]["datasets"] == 1);
+    const auto missing = test::run_command(ref + " datasets list-reference --missing --format json");
+    CHECK(json::parse(missing.out).empty());
+    CHECK(test::run_command(ref + " datasets list-reference --provider nobody").exit_code == 2);
+}

@@ -38,6 +38,12 @@ results = "$out/results"
 
 [executor]
 executor = "local"   # a process pool, one worker per CPU
+
+[providers]
+# PMP, ESMValTool and ILAMB run their tools in conda environments that
+# \`ref-engine providers setup\` creates (it needs the conda-forge channel); the
+# example provider computes natively, so the demo solves with it alone.
+enabled = ["example"]
 EOF
 echo
 echo "== Ingesting the data into the SQLite database under $REF_CONFIGURATION"
@@ -54,6 +60,9 @@ echo
 echo
 echo "== Providers and diagnostics"
 "$engine" providers list
+echo
+echo "== Reference data the diagnostics need, and whether it is ingested"
+"$engine" datasets list-reference
 echo
 "$engine" diagnostics list
 

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <iostream>
+#include <set>
 
 namespace ref::cli {
 
@@ -40,15 +41,23 @@ int config_list(const CommandContext& ctx) {
     std::cout << "]\n\n[providers]\nenabled = [";  // empty: every loaded provider
     for (std::size_t i = 0; i < c.enabled_providers.size(); ++i) std::cout << (i ? ", " : "") << quote(c.enabled_providers[i]);
     std::cout << "]\n\n[paths]\nscratch = " << quote(c.scratch_root.string()) << "\nresults = " << quote(c.results_root.string())
-              << "\nlog = " << quote(c.log_root.string()) << "\n\n[db]\ndatabase_url = " << quote(url)
+              << "\nlog = " << quote(c.log_root.string()) << "\nsoftware = " << quote(c.software_root.string())
+              << "\ndataset_cache = " << quote(c.dataset_cache.string()) << "\n\n[db]\ndatabase_url = " << quote(url)
               << "\n\n[executor]\nexecutor = " << quote(c.executor) << "\nmax_workers = " << c.max_workers
               << "  # 0: one per CPU\ntimeout = " << c.execution_timeout_seconds << "\nmemory_limit_mb = " << c.memory_limit_mb
               << "\nredis_url = " << quote(redis) << "\nqueue_prefix = " << quote(c.queue_prefix)
               << "\ntask_lease = " << c.task_lease_seconds << "\nmax_deliveries = " << c.max_deliveries << '\n';
-    for (const auto& [slug, limits] : c.provider_limits) {
+    std::set<std::string> slugs;
+    for (const auto& [slug, limits] : c.provider_limits) slugs.insert(slug);
+    for (const auto& [slug, options] : c.provider_options) slugs.insert(slug);
+    for (const auto& slug : slugs) {
         std::cout << "\n[providers." << slug << "]\n";
-        if (limits.timeout_seconds) std::cout << "timeout = " << *limits.timeout_seconds << '\n';
-        if (limits.memory_limit_mb) std::cout << "memory_limit_mb = " << *limits.memory_limit_mb << '\n';
+        if (auto it = c.provider_limits.find(slug); it != c.provider_limits.end()) {
+            if (it->second.timeout_seconds) std::cout << "timeout = " << *it->second.timeout_seconds << '\n';
+            if (it->second.memory_limit_mb) std::cout << "memory_limit_mb = " << *it->second.memory_limit_mb << '\n';
+        }
+        if (auto it = c.provider_options.find(slug); it != c.provider_options.end())
+            for (const auto& [key, value] : it->second) std::cout << key << " = " << quote(value) << '\n';
     }
     return 0;
 }

@@ -3,6 +3,7 @@
 #include "test_support.hpp"
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include <cstdlib>
 #include <fstream>
@@ -43,6 +44,8 @@ struct CleanEnvironment {
     ScopedEnv cmip6{"REF_CMIP6_PARSER", std::nullopt};
     ScopedEnv cmip7{"REF_CMIP7_PARSER", std::nullopt};
     ScopedEnv providers{"REF_DIAGNOSTIC_PROVIDERS", std::nullopt};
+    ScopedEnv software{"REF_SOFTWARE_ROOT", std::nullopt};
+    ScopedEnv cache{"REF_DATASET_CACHE_DIR", std::nullopt};
 
     // Writes `text` as <dir>/<name> and loads it with --config.
     config::Config load(const std::string& text, const std::string& name = "ref.toml") const {
@@ -240,6 +243,39 @@ TEST_CASE("config list prints the new keys as TOML that loads back", "[config][c
     REQUIRE(r.exit_code == 0);
     CHECK_THAT(r.out, !Catch::Contains("ignore_datasets_file"));
     CHECK_THAT(r.out, Catch::Contains("\n[providers]\nenabled = []\n"));
+}
+
+TEST_CASE("provider software, the dataset cache and provider options load, list and load back", "[config][cli]") {
+    CleanEnvironment env;
+    const config::Config defaults = config::load({});
+    CHECK(defaults.software_root == env.dir.path() / "software");
+    CHECK(defaults.dataset_cache == env.dir.path() / "cache");
+    CHECK(config::conda_prefix_for(defaults, "pmp") == fs::absolute(env.dir.path() / "software/conda"));
+
+    std::ofstream(env.file()) << "[paths]\nsoftware = \"sw\"\ndataset_cache = \"/data/cache\"\n"
+                                 "[providers.pmp]\ntimeout = 60\nconda_exe = \"/opt/micro mamba\"\nbackend = \"tool\"\n"
+                                 "[providers.ilamb]\nconda_prefix = \"/envs\"\n";
+    auto r = test::run_command(test::engine_program().string() + " --config " + env.file().string() + " config list");
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.out, Catch::Contains("\nsoftware = \"" + (env.dir.path() / "sw").string() + "\"\n"));
+    CHECK_THAT(r.out, Catch::Contains("[providers.pmp]\ntimeout = 60\nbackend = \"tool\"\nconda_exe = \"/opt/micro mamba\"\n"));
+    std::ofstream(env.file("listed.toml")) << r.out;
+    config::Overrides overrides;
+    overrides.config_file = env.file("listed.toml");
+    const config::Config listed = config::load(overrides);
+    CHECK(listed.warnings.empty());
+    CHECK(listed.software_root == env.dir.path() / "sw");
+    CHECK(listed.dataset_cache == "/data/cache");
+    CHECK(listed.provider_options.at("pmp").at("conda_exe") == "/opt/micro mamba");
+    CHECK(config::conda_prefix_for(listed, "ilamb") == "/envs");
+    CHECK(config::conda_prefix_for(listed, "pmp") == env.dir.path() / "sw/conda");
+    const auto settings = nlohmann::json::parse(config::provider_settings_json(listed, "pmp"));
+    CHECK(settings["backend"] == "tool");
+    CHECK(settings["conda_prefix"] == (env.dir.path() / "sw/conda").string());
+
+    ScopedEnv software("REF_SOFTWARE_ROOT", "/from/env");
+    CHECK(config::load(overrides).software_root == "/from/env");
+    CHECK_THAT(env.error_of("[providers.pmp]\nextra = 1.5\n"), Catch::Contains("'providers.pmp.extra' must be a string"));
 }
 
 TEST_CASE("the redis executor's keys have defaults and come from the file and REF_ variables", "[config]") {

@@ -16,6 +16,8 @@ packages=(
   libssl-dev
   # tests and benchmarks (the tests start their own PostgreSQL and Redis servers)
   catch2 netcdf-bin hyperfine time sqlite3 postgresql redis-server
+  # the ESGF-scale catalog test writes its catalogs with Python (standard library only)
+  python3
 )
 
 missing=()

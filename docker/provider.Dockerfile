@@ -11,10 +11,11 @@
 #               plugins/PROVIDER/ (CMake target PROVIDER, file PROVIDER.so). When the tree
 #               has no plugins/PROVIDER/, the image is still built, without the plugin:
 #               its worker then stops at once, saying that no plugin provides PROVIDER.
-#   WITH_CONDA  true: install micromamba and create the provider's environment from
-#               plugins/PROVIDER/environment.yml (when that file exists) under
-#               /opt/conda/envs/PROVIDER. This needs the conda channels. Default false:
-#               no environment; the provider runs its native backend.
+#   WITH_CONDA  true: install micromamba and create the provider's environment with
+#               `ref-engine providers setup` (from the environment definition the plugin
+#               carries, plugins/PROVIDER/environment.yml) under /opt/ref-software/conda.
+#               This needs the conda channels. Default false: no environment; the
+#               provider's tool backend then fails with a clear reason.
 #   BASE_IMAGE  a Debian 12 image (default the official bookworm-slim).
 ARG BASE_IMAGE=docker.io/library/debian:bookworm-slim
 
@@ -46,38 +47,33 @@ RUN --mount=type=cache,target=/ccache,id=ref-engine-ccache \
     if [ -f "plugins/$PROVIDER/CMakeLists.txt" ]; then install_dir "plugins/$PROVIDER"; fi; \
     mkdir -p /opt/ref-engine/lib/ref-engine/plugins
 
-# --- conda: the provider's environment, only with WITH_CONDA=true. /opt/conda exists
-# (empty) either way, so the runtime stage can copy it.
-FROM ${BASE_IMAGE} AS conda
+# --- conda: the provider's environment, only with WITH_CONDA=true, made by the plugin
+# itself (`providers setup`) so it lands where the plugin looks: <software>/conda/<name>.
+# /opt/ref-software exists (empty) either way, so the runtime stage can copy it.
+FROM build AS conda
 LABEL io.ref-engine.image=build
 ARG PROVIDER=example
 ARG WITH_CONDA=false
-COPY plugins/ /src/plugins/
 RUN set -e; \
-    mkdir -p /opt/conda/envs; \
+    mkdir -p /opt/ref-software/conda; \
     if [ "$WITH_CONDA" != true ]; then \
       echo "provider.Dockerfile: WITH_CONDA=$WITH_CONDA: no conda environment"; exit 0; \
     fi; \
-    env_file="/src/plugins/$PROVIDER/environment.yml"; \
-    if [ ! -f "$env_file" ]; then \
+    if [ ! -f "plugins/$PROVIDER/environment.yml" ]; then \
       echo "provider.Dockerfile: no plugins/$PROVIDER/environment.yml: no conda environment to create"; \
       exit 0; \
     fi; \
     apt-get update -qq; \
-    if apt-cache show micromamba >/dev/null 2>&1; then \
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends micromamba ca-certificates; \
-      mamba=$(command -v micromamba); \
-    else \
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends curl ca-certificates bzip2; \
-      case "$(uname -m)" in aarch64) platform=linux-aarch64 ;; *) platform=linux-64 ;; esac; \
-      mkdir -p /opt/conda/bin; \
-      curl -fsSL "https://micro.mamba.pm/api/micromamba/$platform/latest" \
-        | tar -xj -C /opt/conda bin/micromamba \
-        || { echo "provider.Dockerfile: cannot download micromamba: WITH_CONDA=true needs the network" >&2; exit 1; }; \
-      mamba=/opt/conda/bin/micromamba; \
-    fi; \
-    MAMBA_ROOT_PREFIX=/opt/conda "$mamba" create -y -p "/opt/conda/envs/$PROVIDER" -f "$env_file"; \
-    MAMBA_ROOT_PREFIX=/opt/conda "$mamba" clean -a -y; \
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends curl ca-certificates bzip2; \
+    case "$(uname -m)" in aarch64) platform=linux-aarch64 ;; *) platform=linux-64 ;; esac; \
+    curl -fsSL "https://micro.mamba.pm/api/micromamba/$platform/latest" \
+      | tar -xj -C /tmp bin/micromamba \
+      || { echo "provider.Dockerfile: cannot download micromamba: WITH_CONDA=true needs the network" >&2; exit 1; }; \
+    install -m 0755 /tmp/bin/micromamba /opt/ref-software/conda/micromamba; \
+    REF_SOFTWARE_ROOT=/opt/ref-software MAMBA_ROOT_PREFIX=/opt/ref-software/conda REF_PLUGIN_CACHE=off \
+      /opt/ref-engine/bin/ref-engine --plugins /opt/ref-engine/lib/ref-engine/plugins \
+      providers setup --provider "$PROVIDER"; \
+    /opt/ref-software/conda/micromamba clean -a -y -r /opt/ref-software/conda || true; \
     rm -rf /var/lib/apt/lists/*
 
 # --- runtime: the shared libraries the program and the plugin load, and nothing else.
@@ -93,7 +89,7 @@ RUN apt-get update -qq \
  && chown -R ref:ref /ref
 ARG PROVIDER=example
 COPY --from=build /opt/ref-engine /opt/ref-engine
-COPY --from=conda --chown=1000:1000 /opt/conda /opt/conda
+COPY --from=conda --chown=1000:1000 /opt/ref-software /opt/ref-software
 COPY docker/entrypoint.sh /usr/local/bin/ref-entrypoint
 RUN chmod 0755 /usr/local/bin/ref-entrypoint \
  && ! find /opt/ref-engine/bin /opt/ref-engine/lib -type f \( -perm -u+x -o -name '*.so' \) \
@@ -101,7 +97,7 @@ RUN chmod 0755 /usr/local/bin/ref-entrypoint \
 LABEL io.ref-engine.image=provider io.ref-engine.provider=${PROVIDER}
 ENV PATH=/opt/ref-engine/bin:$PATH \
     REF_PROVIDER=${PROVIDER} \
-    REF_CONDA_ROOT=/opt/conda \
+    REF_SOFTWARE_ROOT=/opt/ref-software \
     REF_CONFIGURATION=/ref/config \
     REF_SCRATCH_ROOT=/ref/scratch \
     REF_RESULTS_ROOT=/ref/results \

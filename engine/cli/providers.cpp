@@ -2,6 +2,7 @@
 #include "cli/commands.hpp"
 #include "cli/table.hpp"
 #include "host/registry.hpp"
+#include "ref/tooling/conda.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -56,6 +57,21 @@ int providers_list(const CommandContext& ctx) {
     }
     if (format == "json") std::cout << table.to_json().dump(2) << '\n';
     else table.print(std::cout);
+    for (const auto& p : registry.plugins()) {
+        const auto& d = p->declaration();
+        if (environment_of(config, d).second != "not installed") continue;
+        const auto settings = nlohmann::json::parse(config::provider_settings_json(config, d.slug));
+        const tooling::CondaEnvironment probe({d.slug, "environment.yml", "", {}}, settings);
+        if (probe.find_manager()) {
+            spdlog::info("{}: its conda environment is not installed; create it with `ref-engine providers setup --provider {}`",
+                         d.slug, d.slug);
+        } else {
+            spdlog::warn("{}: its conda environment is not installed, and neither micromamba nor conda was found to "
+                         "create it: install micromamba (https://mamba.readthedocs.io, or put its executable at {}), "
+                         "or set conda_exe under [providers.{}] in ref.toml; then run `ref-engine providers setup --provider {}`",
+                         d.slug, (config::conda_prefix_for(config, d.slug) / "micromamba").string(), d.slug, d.slug);
+        }
+    }
     return 0;
 }
 

@@ -81,6 +81,14 @@ TEST_CASE("providers list shows where a provider's conda environment is and whet
     REQUIRE(rows.size() == 1);
     CHECK(rows[0]["environment"] == (tmp.path() / "sw/conda/misbehaving-0123abcd").string());
     CHECK(rows[0]["state"] == "not installed");
+    // No manager anywhere: the listing says how to get one. With one, it names the setup command.
+    const auto bare = test::run_command("PATH=" + (tmp.path() / "nothing").string() + " " + engine_in(tmp.path()) + " providers list");
+    CHECK_THAT(bare.err, Catch::Contains("neither micromamba nor conda was found") && Catch::Contains("install micromamba"));
+    fs::create_directories(tmp.path() / "sw/conda");
+    std::ofstream(tmp.path() / "sw/conda/micromamba") << "#!/bin/sh\n";
+    fs::permissions(tmp.path() / "sw/conda/micromamba", fs::perms::owner_all);
+    const auto with = test::run_command(engine_in(tmp.path()) + " providers list");
+    CHECK_THAT(with.err, Catch::Contains("create it with `ref-engine providers setup --provider misbehaving`"));
     fs::create_directories(tmp.path() / "sw/conda/misbehaving-0123abcd/conda-meta");
     rows = json::parse(test::run_command(engine_in(tmp.path()) + " providers list --format json").out);
     CHECK(rows[0]["state"] == "installed");

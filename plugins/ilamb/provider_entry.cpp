@@ -1,0 +1,3 @@
+#include "ref/ilamb/ilamb.hpp"
+
+REF_DEFINE_PROVIDER(ref::ilamb::IlambProvider)

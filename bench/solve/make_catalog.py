@@ -5,6 +5,11 @@ ingest --catalog` registers without opening files.
   make_catalog.py cmip6 FILE.csv ROWS [SEED]   exactly ROWS file rows of CMIP6 model output
   make_catalog.py obs4mips FILE.csv            a small obs4MIPs catalog (the diagnostics' references)
   make_catalog.py pmp-climatology FILE.csv     the PMP reference climatologies
+  make_catalog.py cmip6-extended FILE.csv ROWS [SEED]
+                                               as cmip6, plus the fields only some diagnostics read
+                                               (cloud condensate, o3, land carbon/water, snow, fire, so)
+  make_catalog.py obs4mips-extended FILE.csv   obs4mips plus a newer HadISST and the ILAMB/IOMB references
+  make_catalog.py esmvaltool-reference FILE.csv  the ESMValTool reference-data registry
 
 The CMIP6 archive mimics ESGF: 42 models with their institutions, calendars and grids, 16
 experiments weighted as published (every model has piControl and historical, most have
@@ -130,11 +135,35 @@ VARIABLES = {
     "volcello": ("ocean_volume", "Ocean Grid-Cell Volume", "m3", 50),
 }
 
+# Variables only the extended catalog (cmip6-extended) holds: the rest of what the PMP,
+# ESMValTool and ILAMB diagnostics read (cloud condensate, ozone, land carbon and water, snow,
+# fire, ocean salinity).
+EXTRA_VARIABLES = {
+    "clwvi": ("atmosphere_mass_content_of_cloud_condensed_water", "Condensed Water Path", "kg m-2", 1),
+    "clivi": ("atmosphere_mass_content_of_cloud_ice", "Ice Water Path", "kg m-2", 1),
+    "cli": ("mass_fraction_of_cloud_ice_in_air", "Mass Fraction of Cloud Ice", "kg kg-1", 19),
+    "o3": ("mole_fraction_of_ozone_in_air", "Mole Fraction of O3", "mol mol-1", 19),
+    "evspsbl": ("water_evapotranspiration_flux", "Evaporation Including Sublimation and Transpiration",
+                "kg m-2 s-1", 1),
+    "mrro": ("runoff_flux", "Total Runoff", "kg m-2 s-1", 1),
+    "cSoil": ("soil_mass_content_of_carbon", "Carbon Mass in Model Soil Pool", "kg m-2", 1),
+    "lai": ("leaf_area_index", "Leaf Area Index", "1", 1),
+    "nbp": ("surface_net_downward_mass_flux_of_carbon_dioxide_expressed_as_carbon_due_to_all_land_processes",
+            "Carbon Mass Flux out of Atmosphere Due to Net Biospheric Production on Land", "kg m-2 s-1", 1),
+    "burntFractionAll": ("area_fraction", "Percentage of Entire Grid Cell That is Covered by Burnt Vegetation (All Classes)",
+                         "%", 1),
+    "snc": ("surface_snow_area_fraction", "Snow Area Percentage", "%", 1),
+    "so": ("sea_water_salinity", "Sea Water Salinity", "0.001", 50),
+    "sic": ("sea_ice_area_fraction", "Sea Ice Area Fraction", "%", 1),
+}
+ALL_VARIABLES = {**VARIABLES, **EXTRA_VARIABLES}
+
 # table_id -> (frequency, realm, ocean grid?)
 TABLES = {"Amon": ("mon", "atmos", False), "Omon": ("mon", "ocean", True), "Lmon": ("mon", "land", False),
           "SImon": ("mon", "seaIce", True), "AERmon": ("mon", "aerosol", False),
           "Emon": ("mon", "land", False), "day": ("day", "atmos", False),
-          "fx": ("fx", "land", False), "Ofx": ("fx", "ocean", True)}
+          "fx": ("fx", "land", False), "Ofx": ("fx", "ocean", True),
+          "LImon": ("mon", "landIce", False)}
 
 ATMOS = ["tas", "ts", "pr", "psl", "huss", "hurs", "uas", "vas", "clt", "rlut", "rsut", "rsdt", "rlutcs", "rsutcs",
          "rlds", "rlus", "rsds", "rsus", "hfls", "hfss", "tauu", "tasmax", "ta", "ua", "va", "zg", "hus"]
@@ -193,6 +222,12 @@ EXPERIMENTS = {
 ESM_ONLY = {"esm-piControl", "esm-hist", "esm-1pctCO2", "esm-1pct-brch-1000PgC"}
 NEEDS = {"ssp126": "historical", "ssp245": "historical", "ssp370": "historical", "ssp585": "historical",
          "esm-hist": "esm-piControl", "esm-1pctCO2": "esm-piControl", "esm-1pct-brch-1000PgC": "esm-1pctCO2"}
+# experiment_id -> the extra (table, variable) fields of the extended catalog.
+EXTRA_LAND = [("Lmon", v) for v in ("mrro", "cSoil", "lai", "nbp", "burntFractionAll")] + [("LImon", "snc")]
+EXTENDED_FIELDS = {
+    "historical": [("Amon", v) for v in ("clwvi", "clivi", "cli", "o3", "evspsbl")] + EXTRA_LAND + [("Omon", "so")],
+    "land-hist": EXTRA_LAND,
+}
 PUBLISHED = [f"v{year}{month:02d}{day:02d}" for year in (2019, 2020) for month in range(1, 13) for day in (1, 15)]
 
 
@@ -222,8 +257,8 @@ class Archive:
     """The datasets of the synthetic archive for one ensemble scale; each is a dict of its
     facets plus the list of its versions and file time ranges."""
 
-    def __init__(self, seed, scale):
-        self.seed, self.scale = seed, scale
+    def __init__(self, seed, scale, extended=False):
+        self.seed, self.scale, self.extended = seed, scale, extended
 
     def rng(self, *names):
         return random.Random(":".join([str(self.seed)] + [str(n) for n in names]))
@@ -239,6 +274,8 @@ class Archive:
         control_years = r.choice([200, 250, 500, 500, 1000])
         lacks = {v for v in VARIABLES if r.random() < 0.1 and v not in ("tas", "areacella", "areacello")}
         daily = r.random() < 0.5  # about half the groups published daily fields
+        extra_lacks = ({v for v in EXTRA_VARIABLES if self.rng(source, "extended", v).random() < 0.1}
+                       if self.extended else set())
         members_of = {}
         for experiment, spec in EXPERIMENTS.items():
             activity, title, first, years, parent, parent_activity, share, members, fields, fixed = spec
@@ -258,34 +295,45 @@ class Archive:
             if experiment == "esm-1pct-brch-1000PgC" and "1pctCO2" in members_of and er.random() < 0.3:
                 parent, parent_activity = "1pctCO2", "CMIP"  # some groups branched from the concentration run
             published = er.randrange(len(PUBLISHED) - 6)
+
+            def dataset(member, table, variable, rng, lacking):
+                parent_member = member if parent == "historical" else f"r1i1p1f{forcing}"
+                if variable in lacking or (table == "day" and not daily) or rng.random() < 0.05:
+                    return None
+                frequency, realm, ocean = TABLES[table]
+                standard_name, long_name, units, levels = ALL_VARIABLES[variable]
+                n_versions = weighted(rng, {1: 70, 2: 20, 3: 10})
+                versions = [PUBLISHED[published + 2 * i + (1 if i else 0)] for i in range(n_versions)]
+                chunks = [] if frequency == "fx" else file_chunks(first, years, per_file, table, levels)
+                return {
+                    "activity_id": activity, "institution_id": institution, "source_id": source,
+                    "experiment_id": experiment, "member_id": member, "variant_label": member,
+                    "table_id": table, "variable_id": variable, "grid_label": ocn_grid if ocean else atm_grid,
+                    "frequency": frequency, "realm": realm, "experiment": title,
+                    "grid": f"native {realm} grid of {source}", "nominal_resolution": resolution,
+                    "product": "model-output", "source_type": "AOGCM BGC" if esm else "AOGCM",
+                    "sub_experiment": "none", "sub_experiment_id": "none",
+                    "parent_experiment_id": parent, "parent_activity_id": parent_activity,
+                    "parent_source_id": "no parent" if parent == "no parent" else source,
+                    "parent_variant_label": "no parent" if parent == "no parent" else parent_member,
+                    "parent_time_units": "no parent" if parent == "no parent" else "days since 1850-01-01",
+                    "branch_method": "no parent" if parent == "no parent" else "standard",
+                    "branch_time_in_child": "0.0", "branch_time_in_parent": f"{rng.randrange(0, 200) * 365}.0",
+                    "standard_name": standard_name, "long_name": long_name, "units": units,
+                    "vertical_levels": str(levels), "time_units": f"days since {first:04d}-01-01",
+                    "calendar": calendar, "versions": versions, "chunks": chunks}
+
+            xr = self.rng(source, experiment, "extended")
             for k in range(1, count + 1):
                 member = f"r{k}i1p1f{forcing}"
-                parent_member = member if parent == "historical" else f"r1i1p1f{forcing}"
                 for table, variable in fields + (fixed if k == 1 else []):
-                    if variable in lacks or (table == "day" and not daily) or er.random() < 0.05:
-                        continue
-                    frequency, realm, ocean = TABLES[table]
-                    standard_name, long_name, units, levels = VARIABLES[variable]
-                    n_versions = weighted(er, {1: 70, 2: 20, 3: 10})
-                    versions = [PUBLISHED[published + 2 * i + (1 if i else 0)] for i in range(n_versions)]
-                    chunks = [] if frequency == "fx" else file_chunks(first, years, per_file, table, levels)
-                    yield {
-                        "activity_id": activity, "institution_id": institution, "source_id": source,
-                        "experiment_id": experiment, "member_id": member, "variant_label": member,
-                        "table_id": table, "variable_id": variable, "grid_label": ocn_grid if ocean else atm_grid,
-                        "frequency": frequency, "realm": realm, "experiment": title,
-                        "grid": f"native {realm} grid of {source}", "nominal_resolution": resolution,
-                        "product": "model-output", "source_type": "AOGCM BGC" if esm else "AOGCM",
-                        "sub_experiment": "none", "sub_experiment_id": "none",
-                        "parent_experiment_id": parent, "parent_activity_id": parent_activity,
-                        "parent_source_id": "no parent" if parent == "no parent" else source,
-                        "parent_variant_label": "no parent" if parent == "no parent" else parent_member,
-                        "parent_time_units": "no parent" if parent == "no parent" else "days since 1850-01-01",
-                        "branch_method": "no parent" if parent == "no parent" else "standard",
-                        "branch_time_in_child": "0.0", "branch_time_in_parent": f"{er.randrange(0, 200) * 365}.0",
-                        "standard_name": standard_name, "long_name": long_name, "units": units,
-                        "vertical_levels": str(levels), "time_units": f"days since {first:04d}-01-01",
-                        "calendar": calendar, "versions": versions, "chunks": chunks}
+                    if d := dataset(member, table, variable, er, lacks):
+                        yield d
+                # Extra fields draw from their own random streams, so the plain catalogs stay as they were.
+                if self.extended:
+                    for table, variable in EXTENDED_FIELDS.get(experiment, []):
+                        if d := dataset(member, table, variable, xr, extra_lacks):
+                            yield d
 
     def rows(self):
         """Total file rows of the archive (every version of every dataset)."""
@@ -311,19 +359,19 @@ CMIP6_COLUMNS = ["path", "activity_id", "institution_id", "source_id", "experime
                  "end_time"]
 
 
-def cmip6(path, rows, seed=2024):
+def cmip6(path, rows, seed=2024, extended=False):
     # Ensembles scale until the archive holds at least `rows` files (T grows with the scale).
-    scale, archive = 1.0, Archive(seed, 1.0)
+    scale, archive = 1.0, Archive(seed, 1.0, extended)
     total = archive.rows()
     for _ in range(30):
         if rows <= total <= rows * 1.1:
             break
         scale = max(0.05, scale * (rows / total) ** (1.2 if total < rows else 1.0))
-        archive = Archive(seed, scale)
+        archive = Archive(seed, scale, extended)
         total = archive.rows()
     while total < rows:  # the step function can sit just below: grow until it covers `rows`
         scale *= 1.05
-        archive = Archive(seed, scale)
+        archive = Archive(seed, scale, extended)
         total = archive.rows()
     datasets = list(archive.datasets())
 
@@ -387,20 +435,24 @@ OBS4MIPS_COLUMNS = ["path", "activity_id", "institution_id", "source_id", "frequ
 
 def obs4mips(path):
     with CatalogWriter(path, OBS4MIPS_COLUMNS) as out:
-        for institution, source, variables, first, last, resolution, grid, version in OBS4MIPS:
-            for variable in variables:
-                _, long_name, units, levels = VARIABLES[variable]
-                folder = f"{{data_dir}}/obs4MIPs/{institution}/{source}/mon/{variable}/{grid}/{version}"
-                for start in range(first, last + 1, 10):  # decade files
-                    end = min(last, start + 9)
-                    out.write({"path": f"{folder}/{variable}_mon_{source}_PCMDI_{grid}_{start}01-{end}12.nc",
-                               "activity_id": "obs4MIPs", "institution_id": institution, "source_id": source,
-                               "frequency": "mon", "variable_id": variable, "nominal_resolution": resolution,
-                               "grid_label": grid, "version": version, "grid": "2.5x2.5 degree latitude x longitude",
-                               "realm": "atmos", "product": "observations", "source_type": "satellite_retrieval",
-                               "variant_label": "PCMDI", "long_name": long_name, "units": units,
-                               "vertical_levels": str(levels), "source_version_number": source.split("-", 1)[-1],
-                               "start_time": f"{start}-01-16 12:00:00", "end_time": f"{end}-12-16 12:00:00"})
+        write_obs4mips(out)
+
+
+def write_obs4mips(out):
+    for institution, source, variables, first, last, resolution, grid, version in OBS4MIPS:
+        for variable in variables:
+            _, long_name, units, levels = VARIABLES[variable]
+            folder = f"{{data_dir}}/obs4MIPs/{institution}/{source}/mon/{variable}/{grid}/{version}"
+            for start in range(first, last + 1, 10):  # decade files
+                end = min(last, start + 9)
+                out.write({"path": f"{folder}/{variable}_mon_{source}_PCMDI_{grid}_{start}01-{end}12.nc",
+                           "activity_id": "obs4MIPs", "institution_id": institution, "source_id": source,
+                           "frequency": "mon", "variable_id": variable, "nominal_resolution": resolution,
+                           "grid_label": grid, "version": version, "grid": "2.5x2.5 degree latitude x longitude",
+                           "realm": "atmos", "product": "observations", "source_type": "satellite_retrieval",
+                           "variant_label": "PCMDI", "long_name": long_name, "units": units,
+                           "vertical_levels": str(levels), "source_version_number": source.split("-", 1)[-1],
+                           "start_time": f"{start}-01-16 12:00:00", "end_time": f"{end}-12-16 12:00:00"})
 
 
 # The PMP reference climatologies (pmp.md §3.1): one 12-month file each, ingested as
@@ -425,9 +477,116 @@ def pmp_climatology(path):
                        "end_time": "1981-12-16 12:00:00"})
 
 
+# The extended obs4MIPs catalog adds a newer HadISST (so latest-version selection has work)
+# and the obs4REF/obs4MIPs references of the ILAMB/IOMB diagnostics (ilamb.md §3.1), which
+# the framework ingests as obs4mips. (institution, source, variable, first, last, resolution,
+# grid, version, frequency, activity, realm); first None: a fixed field.
+OBS4MIPS_EXTENDED = [
+    ("MOHC", "HadISST-1-1", "ts", 1870, 2024, "250 km", "gn", "v20250415", "mon", "obs4MIPs", "ocean"),
+    ("ColumbiaU", "WECANN-1-0", "gpp", 2007, 2015, "50 km", "gn", "v20250902", "mon", "obs4REF", "land"),
+    ("ARCCSS", "LORA-1-0", "mrro", 1980, 2012, "50 km", "gn", "v20250902", "mon", "obs4REF", "land"),
+    ("IIASA-FAO", "HWSD-2-0", "cSoil", None, None, "50 km", "gn", "v20250903", "fx", "obs4REF", "land"),
+    ("NOAA-NCEI", "NOAA-NCEI-LAI-AVHRR-5-0", "lai", 1982, 2018, "10 km", "gn", "v20230412", "mon", "obs4MIPs", "land"),
+    ("NOAA-NCEI", "NOAA-NCEI-LAI-AVHRR-5-0", "lai", 1982, 2022, "10 km", "gn", "v20240927", "mon", "obs4MIPs", "land"),
+    ("UCI-ORNL", "Hoffman-1-0", "nbp", 1850, 2010, "20000 km", "gm", "v20251117", "yr", "obs4REF", "land"),
+    ("NR", "CCI-CryoClim-FSC-1", "snc", 1982, 2019, "50 km", "gn", "v20250519", "mon", "obs4REF", "landIce"),
+    ("DoESS-UCI", "GFED-5-0", "burntFractionAll", 1997, 2020, "25 km", "gr", "v20260128", "mon", "obs4REF", "land"),
+    ("NOAA-NCEO-OCL", "WOA-23", "thetao", 2005, 2022, "100 km", "gn", "v20251024", "monC", "obs4REF", "ocean"),
+    ("NOAA-NCEO-OCL", "WOA-23", "so", 2005, 2022, "100 km", "gn", "v20251024", "monC", "obs4REF", "ocean"),
+    ("NOC", "RAPID-2023-1a", "msftmz", 2004, 2022, "20000 km", "gm", "v20250902", "mon", "obs4REF", "ocean"),
+]
+
+
+def obs4mips_extended(path):
+    """The obs4MIPs catalog plus OBS4MIPS_EXTENDED: whole-record files for the extra rows
+    (a monC climatology is one 12-step file, a yearly series one file of years)."""
+    with CatalogWriter(path, OBS4MIPS_COLUMNS) as out:
+        write_obs4mips(out)
+        for (institution, source, variable, first, last, resolution, grid, version, frequency, activity,
+             realm) in OBS4MIPS_EXTENDED:
+            _, long_name, units, levels = ALL_VARIABLES[variable]
+            folder = f"{{data_dir}}/{activity}/{institution}/{source}/{frequency}/{variable}/{grid}/{version}"
+            row = {"activity_id": activity, "institution_id": institution, "source_id": source,
+                   "frequency": frequency, "variable_id": variable, "nominal_resolution": resolution,
+                   "grid_label": grid, "version": version, "grid": "1x1 degree latitude x longitude", "realm": realm,
+                   "product": "observations", "source_type": "reanalysis", "variant_label": "REF",
+                   "long_name": long_name, "units": units, "vertical_levels": str(levels),
+                   "source_version_number": source.split("-", 1)[-1]}
+            if first is None:
+                out.write({**row, "path": f"{folder}/{variable}_fx_{source}_REF_{grid}_2023.nc"})
+            elif frequency == "mon" and activity == "obs4MIPs":  # decade files, as ESGF serves them
+                for start in range(first, last + 1, 10):
+                    end = min(last, start + 9)
+                    out.write({**row, "path": f"{folder}/{variable}_mon_{source}_PCMDI_{grid}_{start}01-{end}12.nc",
+                               "start_time": f"{start}-01-16 12:00:00", "end_time": f"{end}-12-16 12:00:00"})
+            elif frequency == "yr":
+                out.write({**row, "path": f"{folder}/{variable}_yr_{source}_REF_{grid}_{first}-{last}.nc",
+                           "start_time": f"{first}-07-02 00:00:00", "end_time": f"{last}-07-02 00:00:00"})
+            else:
+                out.write({**row, "path": f"{folder}/{variable}_{frequency}_{source}_REF_{grid}_{first}01-{last}12.nc",
+                           "start_time": f"{first}-01-16 12:00:00", "end_time": f"{last}-12-16 12:00:00"})
+
+
+# The ESMValTool reference-data registry (esmvaltool.md §1.3), as the esmvaltool-reference
+# source type catalogs it, plus an older OSI-450-nh sic version (only the latest is visible).
+# (project, dataset, data type, version, tier, mip, variables, first, last, one file per year?)
+ESMVALTOOL_REFERENCE = [
+    ("OBS", "CERES-EBAF", "sat", "Ed4.2", 2, "Amon", ["rlut", "rlutcs", "rsut", "rsutcs"], 2000, 2023, False),
+    ("OBS", "ESACCI-CLOUD", "sat", "AVHRR-AMPM-fv3.0", 2, "Amon",
+     ["clivi", "clt", "clwvi", "rlut", "rlutcs", "rsut", "rsutcs"], 1982, 2016, False),
+    ("OBS6", "ESACCI-OZONE", "sat", "L3-SAGE-OMPS", 2, "AERmon", ["o3"], 1984, 2022, False),
+    ("OBS", "HadCRUT5", "ground", "5.0.1.0-analysis", 2, "Amon", ["tas"], 1850, 2021, False),
+    ("OBS", "OSI-450-nh", "reanaly", "v2", 2, "OImon", ["sic"], 1979, 2010, True),
+    ("OBS", "OSI-450-nh", "reanaly", "v3", 2, "OImon", ["sic"], 1979, 2014, True),
+    ("OBS", "OSI-450-nh", "reanaly", "v3", 2, "fx", ["areacello"], None, None, False),
+    ("OBS", "OSI-450-sh", "reanaly", "v3", 2, "OImon", ["sic"], 1979, 2014, True),
+    ("OBS", "OSI-450-sh", "reanaly", "v3", 2, "fx", ["areacello"], None, None, False),
+    ("OBS6", "TROPFLUX", "reanaly", "v1", 2, "Amon", ["tauu"], 1979, 2018, False),
+    ("OBS6", "TROPFLUX", "reanaly", "v1", 2, "Omon", ["tos"], 1979, 2018, False),
+    ("OBS", "CALIPSO-ICECLOUD", "sat", "1-00", 3, "Amon", ["cli"], 2007, 2015, False),
+    ("native6", "ERA5", "reanaly", "v1", 3, "mon", ["hus", "pr"], 1980, 2014, True),
+    ("obs4MIPs", "GPCP-V2.3", "", "v20180519", None, "mon", ["pr"], 1979, 2017, False),
+]
+ESMVALTOOL_COLUMNS = ["path", "project", "source_id", "variable_id", "frequency", "version", "data_type", "tier",
+                      "long_name", "units", "start_time", "end_time"]
+
+
+def esmvaltool_reference(path):
+    with CatalogWriter(path, ESMVALTOOL_COLUMNS) as out:
+        for project, dataset, kind, version, tier, mip, variables, first, last, yearly in ESMVALTOOL_REFERENCE:
+            frequency = "fx" if mip == "fx" else "mon"
+            for variable in variables:
+                _, long_name, units, _ = ALL_VARIABLES[variable]
+                row = {"project": project, "source_id": dataset, "variable_id": variable, "frequency": frequency,
+                       "version": version, "data_type": kind, "tier": "" if tier is None else str(tier),
+                       "long_name": long_name, "units": units}
+                if project == "native6":
+                    folder = f"{{data_dir}}/ESMValTool/native6/Tier{tier}/{dataset}/{version}/{mip}/{variable}"
+                    name = f"era5_{variable}_{{}}.nc"
+                elif project == "obs4MIPs":
+                    folder = f"{{data_dir}}/ESMValTool/obs4MIPs/{dataset}/{version}"
+                    name = f"{variable}_{dataset}_{{}}.nc"
+                else:
+                    folder = f"{{data_dir}}/ESMValTool/OBS/Tier{tier}/{dataset}"
+                    name = f"{project}_{dataset}_{kind}_{version}_{mip}_{variable}_{{}}.nc"
+                if first is None:
+                    out.write({**row, "path": f"{folder}/{name.replace('_{}', '')}"})
+                    continue
+                # Times as the file-name date estimate gives them (solver.md §1.7): YYYYMM-YYYYMM.
+                for start, end in ([(y, y) for y in range(first, last + 1)] if yearly else [(first, last)]):
+                    out.write({**row, "path": f"{folder}/{name.format(f'{start}01-{end}12')}",
+                               "start_time": f"{start}-01-01 00:00:00", "end_time": f"{end}-12-30 00:00:00"})
+
+
 if __name__ == "__main__":
     if len(sys.argv) >= 4 and sys.argv[1] == "cmip6":
         cmip6(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]) if len(sys.argv) > 4 else 2024)
+    elif len(sys.argv) >= 4 and sys.argv[1] == "cmip6-extended":
+        cmip6(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]) if len(sys.argv) > 4 else 2024, extended=True)
+    elif len(sys.argv) == 3 and sys.argv[1] == "obs4mips-extended":
+        obs4mips_extended(sys.argv[2])
+    elif len(sys.argv) == 3 and sys.argv[1] == "esmvaltool-reference":
+        esmvaltool_reference(sys.argv[2])
     elif len(sys.argv) == 3 and sys.argv[1] == "obs4mips":
         obs4mips(sys.argv[2])
     elif len(sys.argv) == 3 and sys.argv[1] == "pmp-climatology":

@@ -89,7 +89,11 @@ void check_provider_extras(const json& provider) {
         const std::string where = "provider.registries[" + std::to_string(i) + "]";
         const json& r = (*registries)[i];
         if (!r.is_object()) fail(where, "expected an object");
-        if (!is_valid_slug(required_string(r, "name", where))) fail(where + ".name", "not a valid registry name");
+        // A registry's name is a folder of the dataset cache; the REF's recipe registries carry a
+        // version with '+' ("esmvaltool-recipes-v2.14.0.dev65+gb827ce01b").
+        std::string name = required_string(r, "name", where);
+        std::replace(name.begin(), name.end(), '+', '_');
+        if (!is_valid_slug(name)) fail(where + ".name", "not a valid registry name (letters, digits, '-', '_', '.', '+')");
         auto files = r.find("files");
         if (files == r.end() || !files->is_array()) fail(where + ".files", "expected a list");
         for (std::size_t j = 0; j < files->size(); ++j) {

@@ -140,3 +140,27 @@ TEST_CASE("source types keep the REF's canonical order", "[declaration]") {
     CHECK(solver::parse_source_type("obs4ref") == solver::SourceType::Obs4ref);
     CHECK_FALSE(solver::parse_source_type("CMIP6"));
 }
+
+TEST_CASE("a provider's environment and registries are kept, and checked", "[declaration]") {
+    json doc = provider_with(json::array({simple_diagnostic("d")}));
+    doc["provider"]["environment"] = {{"kind", "conda"}, {"name", "p-0a1b"}};
+    doc["provider"]["registries"] = {{{"name", "recipes-v2.14.0.dev65+gb827ce01b"},
+                                      {"files", {{{"key", "a/b.yml"}, {"checksum", "sha256:00"}}, {{"key", "c.nc"}}}}}};
+    const auto parsed = host::parse_declaration(doc.dump());
+    CHECK(parsed.raw["environment"]["name"] == "p-0a1b");
+    CHECK(parsed.raw["registries"][0]["files"].size() == 2);
+
+    auto with = [&](const char* pointer, json value) {
+        json changed = doc;
+        changed[json::json_pointer(pointer)] = std::move(value);
+        return error_of(changed);
+    };
+    CHECK_THAT(with("/provider/environment/kind", "venv"), Catch::Contains("provider.environment.kind: unknown environment kind 'venv'"));
+    CHECK_THAT(with("/provider/environment/name", "../x"), Catch::Contains("provider.environment.name"));
+    CHECK_THAT(with("/provider/registries/0/name", "a/b"), Catch::Contains("provider.registries[0].name"));
+    CHECK_THAT(with("/provider/registries/0/files/0/key", "../../etc/passwd"),
+               Catch::Contains("provider.registries[0].files[0].key: must be a relative path inside the registry"));
+    CHECK_THAT(with("/provider/registries/0/files/0/key", "/etc/passwd"), Catch::Contains("files[0].key"));
+    CHECK_THAT(with("/provider/registries/0/files/1/checksum", 5), Catch::Contains("files[1].checksum: expected a string or null"));
+    CHECK_THAT(with("/provider/registries", "x"), Catch::Contains("provider.registries: expected a list"));
+}

@@ -1,33 +1,17 @@
 // Temporary folders and small scripts for the tooling tests.
 #pragma once
 
+#include "ref/datagen/temp_dir.hpp"
+
 #include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <string>
 
 namespace ref::tooling_test {
 
-class ScratchDir {
-public:
-    ScratchDir() {
-        std::random_device rd;
-        path_ = std::filesystem::temp_directory_path() / ("ref-tooling-" + std::to_string(rd()) + std::to_string(rd()));
-        std::filesystem::create_directories(path_);
-    }
-    ~ScratchDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path_, ec);
-    }
-    ScratchDir(const ScratchDir&) = delete;
-    ScratchDir& operator=(const ScratchDir&) = delete;
-    const std::filesystem::path& path() const { return path_; }
-
-private:
-    std::filesystem::path path_;
-};
+using ScratchDir = ref::datagen::TemporaryDirectory;
 
 inline std::filesystem::path write_script(const std::filesystem::path& file, const std::string& body) {
     std::filesystem::create_directories(file.parent_path());

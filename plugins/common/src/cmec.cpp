@@ -96,10 +96,10 @@ json prepend_dimensions(const json& bundle, const std::vector<std::pair<std::str
     return out;
 }
 
-json make_output_bundle() {
+json make_output_bundle(const std::string& log) {
     return json{{"index", "index.html"},
                 {"provenance",
-                 {{"environment", json::object()}, {"modeldata", json::array()}, {"obsdata", json::object()}, {"log", "out.log"}}},
+                 {{"environment", json::object()}, {"modeldata", json::array()}, {"obsdata", json::object()}, {"log", log}}},
                 {"data", json::object()},
                 {"html", json::object()},
                 {"metrics", nullptr},

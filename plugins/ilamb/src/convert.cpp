@@ -234,16 +234,7 @@ json build_legacy_metric_bundle(const std::vector<ScalarRow>& scalars, const std
             {"NOTES", nullptr}};
 }
 
-json output_bundle_template() {
-    return {{"index", "index.html"},
-            {"provenance", {{"environment", json::object()}, {"modeldata", json::array()}, {"obsdata", json::object()},
-                            {"log", "cmec_output.log"}}},
-            {"data", json::object()},
-            {"plots", json::object()},
-            {"html", json::object()},
-            {"metrics", nullptr},
-            {"diagnostics", json::object()}};
-}
+json output_bundle_template() { return science::cmec::make_output_bundle("cmec_output.log"); }
 
 PlotDescription describe_plot(const std::string& stem) {
     static const std::map<std::string, std::pair<std::string, std::string>> known = {

@@ -1,6 +1,7 @@
 // PMP's native CMEC JSON -> the REF's metric and output bundles (spec pmp.md §1.4, §3.4,
 // §4.4, §5.3).
 #include "ref/pmp/pmp.hpp"
+#include "ref/science/cmec.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -123,16 +124,7 @@ std::vector<fs::path> glob_directory(const fs::path& directory, const std::strin
     return out;
 }
 
-json output_bundle_template() {
-    return {{"index", "index.html"},
-            {"provenance", {{"environment", json::object()}, {"modeldata", json::array()}, {"obsdata", json::object()},
-                            {"log", "cmec_output.log"}}},
-            {"data", json::object()},
-            {"plots", json::object()},
-            {"html", json::object()},
-            {"metrics", nullptr},
-            {"diagnostics", json::object()}};
-}
+json output_bundle_template() { return science::cmec::make_output_bundle("cmec_output.log"); }
 
 json metric_bundle_template() {
     return {{"DIMENSIONS", {{"json_structure", json::array()}}},

@@ -6,6 +6,8 @@
 
 #include <filesystem>
 #include <map>
+#include "ref/datagen/temp_dir.hpp"
+
 #include <string>
 #include <utility>
 #include <vector>
@@ -15,17 +17,7 @@ namespace esmvaltool_test {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-class TempDir {
-public:
-    TempDir();
-    ~TempDir();
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const fs::path& path() const { return path_; }
-
-private:
-    fs::path path_;
-};
+using TempDir = ref::datagen::TemporaryDirectory;
 
 void write_text(const fs::path& path, const std::string& text);
 std::string read_text(const fs::path& path);

@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include "ref/datagen/temp_dir.hpp"
+
 #include <string>
 #include <vector>
 
@@ -15,17 +17,7 @@ namespace ilamb_test {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-class TempDir {
-public:
-    TempDir();
-    ~TempDir();
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const fs::path& path() const { return path_; }
-
-private:
-    fs::path path_;
-};
+using TempDir = ref::datagen::TemporaryDirectory;
 
 void write_file(const fs::path& path, const std::string& text, bool executable = false);
 std::string read_file(const fs::path& path);

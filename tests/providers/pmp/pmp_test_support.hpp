@@ -2,6 +2,7 @@
 // the Python string literals the provider writes, and execution definitions.
 #pragma once
 
+#include "ref/datagen/temp_dir.hpp"
 #include "ref/pmp/pmp.hpp"
 
 #include <catch2/catch.hpp>
@@ -21,26 +22,7 @@ namespace pmp_test {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-class TempDir {
-public:
-    TempDir() {
-        static std::atomic<int> counter{0};
-        std::random_device rd;
-        path_ = fs::temp_directory_path() /
-                ("ref-pmp-test-" + std::to_string(rd()) + "-" + std::to_string(counter++));
-        fs::create_directories(path_);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const fs::path& path() const { return path_; }
-
-private:
-    fs::path path_;
-};
+using TempDir = ref::datagen::TemporaryDirectory;
 
 inline std::string read_text(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);

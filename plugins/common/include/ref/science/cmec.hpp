@@ -25,9 +25,9 @@ void validate_metric_bundle(const nlohmann::json& bundle);
 nlohmann::json prepend_dimensions(const nlohmann::json& bundle,
                                   const std::vector<std::pair<std::string, std::string>>& dimensions);
 
-// {"index": "index.html", "provenance": {...}, "data": {}, "html": {}, "metrics": null,
-//  "diagnostics": {}, "plots": {}}
-nlohmann::json make_output_bundle();
+// {"index": "index.html", "provenance": {..., "log": log}, "data": {}, "html": {}, "metrics": null,
+//  "diagnostics": {}, "plots": {}}. The REF's tool providers name "cmec_output.log".
+nlohmann::json make_output_bundle(const std::string& log = "out.log");
 void add_output_data(nlohmann::json& bundle, const std::string& key, const std::string& filename,
                      const std::string& long_name, const std::string& description);
 void add_output_plot(nlohmann::json& bundle, const std::string& key, const std::string& filename,

@@ -364,6 +364,13 @@ std::filesystem::path data_root(const json& settings) {
 }
 
 std::filesystem::path resolve_registry_file(const json& settings, const std::string& registry, const std::string& key) {
+    // Where `datasets fetch-data` puts a registry: <dataset_cache>/<registry>/<key>.
+    const bool explicit_root = settings.is_object() && settings.contains("data_root");
+    if (auto it = settings.is_object() ? settings.find("dataset_cache") : settings.end();
+        !explicit_root && it != settings.end() && it->is_string()) {
+        const auto fetched = std::filesystem::path(it->get<std::string>()) / registry / key;
+        if (std::filesystem::is_regular_file(fetched)) return fetched;
+    }
     const auto path = data_root(settings) / key;
     if (!std::filesystem::is_regular_file(path)) {
         throw plugin::SystemError("reference file '" + key + "' of registry '" + registry + "' is missing (looked for " +

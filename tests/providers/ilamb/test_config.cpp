@@ -239,3 +239,19 @@ TEST_CASE("hostile paths and facet values survive the configuration and the comm
     CHECK(command.argv[1] == (out / "ilamb_driver.py").string());
     CHECK(command.argv[3] == (out / "ilamb_config.yaml").string());
 }
+
+TEST_CASE("ilamb: registry files are found where fetch-data puts them, or under data_root", "[ilamb]") {
+    TempDir tmp;
+    const std::string key = "ilamb/evspsbl/GLEAMv3.3a/et.nc";
+    const fs::path fetched = tmp.path() / "cache" / "ilamb" / key;
+    write_file(fetched, "netcdf");
+    const json settings = {{"dataset_cache", (tmp.path() / "cache").string()}};
+    CHECK(ilamb::resolve_registry_file(settings, "ilamb", key) == fetched);
+
+    // An explicit data_root wins, and a missing file names the command that fetches it.
+    write_file(tmp.path() / "root" / key, "netcdf");
+    const json rooted = {{"dataset_cache", (tmp.path() / "cache").string()}, {"data_root", (tmp.path() / "root").string()}};
+    CHECK(ilamb::resolve_registry_file(rooted, "ilamb", key) == tmp.path() / "root" / key);
+    CHECK_THROWS_WITH(ilamb::resolve_registry_file(settings, "ilamb", "ilamb/tas/CRU4.02/tas.nc"),
+                      Catch::Contains("datasets fetch-data --registry ilamb"));
+}

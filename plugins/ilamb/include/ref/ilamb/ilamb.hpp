@@ -93,7 +93,8 @@ std::string region_name(const std::string& label);
 // Where registry files live: settings "data_root", else the REF's cache directory
 // ($REF_DATASET_CACHE_DIR, else $XDG_CACHE_HOME/climate_ref, else ~/.cache/climate_ref).
 std::filesystem::path data_root(const json& settings);
-// <data_root>/<key>; throws SystemError naming the fetch command when the file is absent.
+// <dataset_cache>/<registry>/<key> (where `datasets fetch-data` puts it) unless "data_root" is set,
+// else <data_root>/<key>; throws SystemError naming the fetch command when the file is absent.
 std::filesystem::path resolve_registry_file(const json& settings, const std::string& registry,
                                             const std::string& key);
 

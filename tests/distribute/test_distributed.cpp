@@ -159,7 +159,7 @@ public:
 
     std::string environment(const std::string& extra = "") const {
         return "REF_DATABASE_URL='" + database_url_ + "' REF_CONFIGURATION='" + folder_.string() +
-               "' REF_PLUGIN_CACHE=off REF_PLUGINS='" + plugins_.string() + ":" + REF_PLUGIN_OUTPUT_DIR + "' " + extra +
+               "' REF_PLUGIN_CACHE=off REF_PLUGINS='" + plugins_.string() + ":" + REF_PLUGIN_OUTPUT_DIR + "/example.so" + "' " + extra +
                " ";
     }
     test::CommandResult run(const std::string& args) const {

@@ -34,7 +34,7 @@ struct Flow {
     }
     test::CommandResult run(const std::string& args) const {
         return test::run_command("REF_DATABASE_URL='" + db.url().url + "' REF_CONFIGURATION='" + db.folder().string() +
-                                 "' REF_PLUGIN_CACHE=off REF_PLUGINS='" + plugins.string() + ":" + REF_PLUGIN_OUTPUT_DIR +
+                                 "' REF_PLUGIN_CACHE=off REF_PLUGINS='" + plugins.string() + ":" + REF_PLUGIN_OUTPUT_DIR + "/example.so" +
                                  "' " + test::engine_program().string() + " " + args);
     }
     fs::path results() const { return db.folder() / "results"; }

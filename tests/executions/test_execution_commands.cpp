@@ -19,7 +19,7 @@ fs::path scratch_root(const test::ScratchDatabase& db) { return db.folder() / "s
 
 std::string engine_command(const test::ScratchDatabase& db, const std::string& args) {
     return "REF_DATABASE_URL='" + db.url().url + "' REF_CONFIGURATION='" + db.folder().string() +
-           "' REF_PLUGIN_CACHE=off REF_PLUGINS='" + REF_PLUGIN_OUTPUT_DIR + "' REF_SCRATCH_ROOT='" +
+           "' REF_PLUGIN_CACHE=off REF_PLUGINS='" + REF_PLUGIN_OUTPUT_DIR + "/example.so' REF_SCRATCH_ROOT='" +
            scratch_root(db).string() + "' REF_RESULTS_ROOT='" + results_root(db).string() + "' " +
            test::engine_program().string() + " " + args;
 }

@@ -13,7 +13,7 @@ namespace {
 
 test::CommandResult ref_engine(const test::ScratchDatabase& db, const std::string& args) {
     return test::run_command("REF_DATABASE_URL='" + db.url().url + "' REF_CONFIGURATION='" + db.folder().string() +
-                             "' REF_PLUGIN_CACHE=off REF_PLUGINS='" + REF_PLUGIN_OUTPUT_DIR + "' REF_SCRATCH_ROOT='" +
+                             "' REF_PLUGIN_CACHE=off REF_PLUGINS='" + REF_PLUGIN_OUTPUT_DIR + "/example.so' REF_SCRATCH_ROOT='" +
                              (db.folder() / "scratch").string() + "' " + test::engine_program().string() + " " + args);
 }
 

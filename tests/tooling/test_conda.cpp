@@ -97,7 +97,8 @@ TEST_CASE("without micromamba or conda the error says how to install one", "[too
     ::setenv("PATH", (dir.path() / "empty").c_str(), 1);
     const tooling::CondaEnvironment env(spec(), {{"conda_prefix", (dir.path() / "envs").string()}});
     CHECK_FALSE(env.find_manager());
-    CHECK_THROWS_WITH(env.manager(), Catch::Contains("micromamba") && Catch::Contains("install"));
+    CHECK_THROWS_WITH(env.manager(), Catch::Contains("install micromamba") && Catch::Contains("[providers.demo]") &&
+                                         Catch::Contains((dir.path() / "envs/micromamba").string()));
     ::setenv("PATH", saved.c_str(), 1);
     const tooling::CondaEnvironment configured(spec(), {{"conda_exe", (dir.path() / "nope").string()}});
     CHECK_THROWS_WITH(configured.manager(), Catch::Contains("conda_exe"));

@@ -21,11 +21,12 @@ std::string setting(const plugin::json& settings, const char* key) {
 
 bool is_micromamba(const fs::path& manager) { return manager.filename().string().find("micromamba") != std::string::npos; }
 
-const char* kInstallHint =
-    "neither micromamba nor conda was found: install micromamba (e.g. download "
-    "https://github.com/mamba-org/micromamba-releases/releases/latest/download/micromamba-linux-64 "
-    "to <conda prefix>/micromamba and make it executable), put micromamba, mamba or conda on PATH, "
-    "or set conda_exe under [providers.<slug>] in ref.toml";
+std::string install_hint(const std::string& provider, const fs::path& prefix) {
+    return "neither micromamba nor conda was found: install micromamba (e.g. download "
+           "https://github.com/mamba-org/micromamba-releases/releases/latest/download/micromamba-linux-64 "
+           "to " + (prefix / "micromamba").string() + " and make it executable), put micromamba, mamba or conda "
+           "on PATH, or set conda_exe under [providers." + provider + "] in ref.toml";
+}
 
 }  // namespace
 
@@ -68,7 +69,7 @@ fs::path CondaEnvironment::manager() const {
     if (auto found = find_manager()) return *found;
     if (configured_manager_)
         throw plugin::SystemError("the configured conda_exe " + configured_manager_->string() + " is not an executable file");
-    throw plugin::SystemError(std::string(kInstallHint));
+    throw plugin::SystemError(install_hint(spec_.provider, prefix_));
 }
 
 plugin::json CondaEnvironment::create(const plugin::Host& host, const fs::path& log_file) const {

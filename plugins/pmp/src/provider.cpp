@@ -25,6 +25,16 @@ fs::path output_directory(const plugin::ExecutionDefinition& definition) {
     return out;
 }
 
+// The reference of one source type; PMP reads a single reference file, so more are worth a warning.
+ReferenceSelection reference_of(const plugin::ExecutionDefinition& definition, const std::string& source_type,
+                                const plugin::Host& host) {
+    ReferenceSelection reference = select_reference(definition, source_type);
+    if (reference.file_count > 1)
+        host.warning("the reference collection holds " + std::to_string(reference.file_count) +
+                     " files; PMP reads only the first: " + reference.path);
+    return reference;
+}
+
 class AnnualCycle : public plugin::Diagnostic {
 public:
     AnnualCycle() : Diagnostic("annual-cycle", "Annual Cycle", 5) {}
@@ -43,10 +53,7 @@ public:
     plugin::ExecutionResult execute(const plugin::ExecutionDefinition& definition, const plugin::Host& host) override {
         const fs::path out = output_directory(definition);
         const ModelSelection model = select_model(definition);
-        const ReferenceSelection reference = select_reference(definition, "pmp-climatology");
-        if (reference.file_count > 1)
-            host.warning("the reference collection holds " + std::to_string(reference.file_count) +
-                         " files; PMP reads only the first: " + reference.path);
+        const ReferenceSelection reference = reference_of(definition, "pmp-climatology", host);
         const tooling::CondaEnvironment environment(environment_spec(), definition.settings);
         run_plan(plan_annual_cycle(model, reference, out), environment, out, host);
         const Bundles bundles = convert_annual_cycle(
@@ -108,10 +115,7 @@ public:
     plugin::ExecutionResult execute(const plugin::ExecutionDefinition& definition, const plugin::Host& host) override {
         const fs::path out = output_directory(definition);
         const ModelSelection model = select_model(definition);
-        const ReferenceSelection reference = select_reference(definition, "obs4mips");
-        if (reference.file_count > 1)
-            host.warning("the reference collection holds " + std::to_string(reference.file_count) +
-                         " files; PMP reads only the first: " + reference.path);
+        const ReferenceSelection reference = reference_of(definition, "obs4mips", host);
         const tooling::CondaEnvironment environment(environment_spec(), definition.settings);
         run_plan(plan_mode(mode_, model, reference, out), environment, out, host);
         const Bundles bundles = convert_mode(out, {model.source_type, model.source_id, model.member_id,

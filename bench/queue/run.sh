@@ -7,7 +7,7 @@
 # A throwaway Redis and PostgreSQL (tests/services/) hold the queue and the results.
 # Prints Markdown; docs/performance.md records the figures.
 #   BENCH_EXECUTIONS (default 300), BENCH_RUNS (3), BENCH_BUILD_DIR (build-bench),
-#   BENCH_REDIS_PORT (56395), BENCH_POSTGRES_PORT (55445), BENCH_POSTGRES=0 (SQLite only),
+#   BENCH_REDIS_PORT (26395), BENCH_POSTGRES_PORT (25445), BENCH_POSTGRES=0 (SQLite only),
 #   BENCH_TMPFS=0 leaves out the run with scratch and results in /dev/shm,
 #   BENCH_KEEP=1 keeps the work folder, every run's database and the servers.
 set -euo pipefail
@@ -38,8 +38,8 @@ tmpfs=()
 if [ "${BENCH_TMPFS:-1}" != 0 ] && [ -w /dev/shm ]; then
   tmpfs=(--tmpfs "$(mktemp -d /dev/shm/ref-bench-queue.XXXXXX)")
 fi
-redis_port=${BENCH_REDIS_PORT:-56395}
-postgres_port=${BENCH_POSTGRES_PORT:-55445}
+redis_port=${BENCH_REDIS_PORT:-26395}
+postgres_port=${BENCH_POSTGRES_PORT:-25445}
 cleanup() {
   bash tests/services/redis.sh stop "$work/redis" >/dev/null 2>&1 || true
   bash tests/services/postgres.sh stop "$work/postgres" >/dev/null 2>&1 || true

@@ -12,6 +12,8 @@ packages=(
   libnetcdf-dev libsqlite3-dev libpq-dev libhiredis-dev libyaml-cpp-dev
   # plots
   libcairo2-dev fonts-dejavu-core
+  # native science in the plugins: units, linear algebra (EOF)
+  libudunits2-dev libeigen3-dev
   # plugins: digests (libcrypto)
   libssl-dev
   # tests and benchmarks (the tests start their own PostgreSQL and Redis servers)

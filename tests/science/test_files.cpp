@@ -16,6 +16,9 @@ void write_test_file(const std::filesystem::path& path, const TestFile& spec) {
     const int lat_dim = out.dimension("lat", spec.lat.size());
     const int lon_dim = out.dimension("lon", spec.nlon);
     out.put(out.variable("lat", NC_DOUBLE, {lat_dim}, {{"units", std::string("degrees_north")}}), spec.lat);
+    std::vector<double> lon(spec.nlon);
+    for (std::size_t i = 0; i < spec.nlon; ++i) lon[i] = (static_cast<double>(i) + 0.5) * 360.0 / static_cast<double>(spec.nlon);
+    out.put(out.variable("lon", NC_DOUBLE, {lon_dim}, {{"units", std::string("degrees_east")}}), lon);
     std::vector<float> values;
     for (const double v : spec.data) values.push_back(v == v ? static_cast<float>(v) : datagen::fill_value);
     out.put(out.float_variable(spec.variable, {time_dim, lat_dim, lon_dim}, {{"units", spec.units}}), values);

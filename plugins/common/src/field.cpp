@@ -13,7 +13,8 @@ namespace {
 // What one file contributes before merging.
 struct FilePart {
     std::string path;
-    std::vector<double> time;  // already in the first file's units
+    std::vector<double> time;    // already in the first file's units
+    std::vector<double> bounds;  // [step][2] in the first file's units; empty when the file has none
     std::vector<double> data;
 };
 
@@ -30,6 +31,33 @@ bool same_value(double a, double b) {
 std::string text_or(const NetcdfFile& file, const std::string& variable, const std::string& name,
                     const std::string& fallback) {
     return file.string_attribute(variable, name).value_or(fallback);
+}
+
+// The bounds variable named by time:bounds as [step][2], or empty when there is none.
+std::vector<double> read_time_bounds(const NetcdfFile& file, std::size_t steps) {
+    const auto name = file.string_attribute("time", "bounds");
+    if (!name || !file.has_variable(*name)) return {};
+    std::vector<double> bounds = file.read(*name);
+    if (bounds.size() != 2 * steps) {
+        throw std::runtime_error(file.path() + ": time bounds '" + *name + "' hold " + std::to_string(bounds.size()) +
+                                 " values for " + std::to_string(steps) + " time steps");
+    }
+    for (const double b : bounds) {
+        if (std::isnan(b)) throw std::runtime_error(file.path() + ": time bounds '" + *name + "' have missing values");
+    }
+    return bounds;
+}
+
+// Steps without bounds get the midpoints to their neighbours (a single step gets zero length).
+void fill_missing_bounds(const std::vector<double>& time, std::vector<double>& bounds) {
+    const std::size_t n = time.size();
+    for (std::size_t i = 0; i < n; ++i) {
+        if (!std::isnan(bounds[2 * i])) continue;
+        const double before = i > 0 ? 0.5 * (time[i] - time[i - 1]) : (n > 1 ? 0.5 * (time[1] - time[0]) : 0.0);
+        const double after = i + 1 < n ? 0.5 * (time[i + 1] - time[i]) : before;
+        bounds[2 * i] = time[i] - (i > 0 ? before : after);
+        bounds[2 * i + 1] = time[i] + after;
+    }
 }
 
 }  // namespace
@@ -107,11 +135,13 @@ Field read_field(const std::vector<std::string>& files, const std::string& varia
                                          files.front() + " but '" + variable_units + "' in " + path);
             }
         }
-        FilePart part{path, file.read("time"), file.read(variable)};
+        FilePart part{path, file.read("time"), {}, file.read(variable)};
         for (double& t : part.time) {
             if (std::isnan(t)) throw std::runtime_error(path + ": variable 'time' has missing values");
             t = axis->convert_from(t, file_time);
         }
+        part.bounds = read_time_bounds(file, part.time.size());
+        for (double& b : part.bounds) b = axis->convert_from(b, file_time);
         parts.push_back(std::move(part));
     }
 
@@ -129,6 +159,13 @@ Field read_field(const std::vector<std::string>& files, const std::string& varia
         const auto first_values = std::span<const double>(parts[first.part].data).subspan(first.step * cells, cells);
         const std::size_t row = field.time.size();
         field.time.push_back(first.time);
+        if (!parts[first.part].bounds.empty()) {
+            field.time_bounds.push_back(parts[first.part].bounds[2 * first.step]);
+            field.time_bounds.push_back(parts[first.part].bounds[2 * first.step + 1]);
+        } else {
+            field.time_bounds.push_back(NAN);
+            field.time_bounds.push_back(NAN);
+        }
         field.data.insert(field.data.end(), first_values.begin(), first_values.end());
         std::size_t j = i + 1;
         for (; j < steps.size() && steps[j].time - first.time <= tolerance; ++j) {
@@ -146,6 +183,7 @@ Field read_field(const std::vector<std::string>& files, const std::string& varia
         }
         i = j;
     }
+    fill_missing_bounds(field.time, field.time_bounds);
     field.dates.reserve(field.time.size());
     for (const double t : field.time) field.dates.push_back(axis->decode(t));
     return field;

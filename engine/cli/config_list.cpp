@@ -40,7 +40,7 @@ int config_list(const CommandContext& ctx) {
     for (std::size_t i = 0; i < c.plugin_paths.size(); ++i) std::cout << (i ? ", " : "") << quote(c.plugin_paths[i].string());
     std::cout << "]\n\n[providers]\nenabled = [";  // empty: every loaded provider
     for (std::size_t i = 0; i < c.enabled_providers.size(); ++i) std::cout << (i ? ", " : "") << quote(c.enabled_providers[i]);
-    std::cout << "]\n\n[paths]\nscratch = " << quote(c.scratch_root.string()) << "\nresults = " << quote(c.results_root.string())
+    std::cout << "]\nbackend = " << quote(c.default_backend) << "  # native, tool or auto\n\n[paths]\nscratch = " << quote(c.scratch_root.string()) << "\nresults = " << quote(c.results_root.string())
               << "\nlog = " << quote(c.log_root.string()) << "\nsoftware = " << quote(c.software_root.string())
               << "\ndataset_cache = " << quote(c.dataset_cache.string()) << "\n\n[db]\ndatabase_url = " << quote(url)
               << "\n\n[executor]\nexecutor = " << quote(c.executor) << "\nmax_workers = " << c.max_workers

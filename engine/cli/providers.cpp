@@ -33,6 +33,14 @@ std::pair<std::string, std::string> environment_of(const config::Config& config,
     return {path.string(), installed ? "installed" : "not installed"};
 }
 
+// The configured backend; for auto, what it resolves to while the environment is in `state`.
+std::string backend_of(const config::Config& config, const std::string& slug, const std::string& state) {
+    if (state.empty()) return "native";  // no tool environment to run
+    const std::string mode = config::backend_for(config, slug);
+    if (mode != "auto") return mode;
+    return state == "installed" ? "auto (tool)" : "auto (native)";
+}
+
 }  // namespace
 
 po::options_description providers_list_options() { return format_options("providers list options"); }
@@ -48,12 +56,13 @@ int providers_list(const CommandContext& ctx) {
     const std::string format = output_format(ctx, {"table", "json"});
     const auto config = load_config(ctx);
     const auto registry = discover_plugins(config);
-    Table table{{"provider", "name", "version", "diagnostics", "environment", "state", "abi", "path"}, {}};
+    Table table{{"provider", "name", "version", "diagnostics", "environment", "state", "backend", "abi", "path"}, {}};
     for (const auto& p : registry.plugins()) {
         const auto& d = p->declaration();
         const auto [environment, state] = environment_of(config, d);
         table.rows.push_back({d.slug, d.name, d.version, std::to_string(d.diagnostics.size()), environment, state,
-                              host::abi_version_string(p->abi_version()), p->path().string()});
+                              backend_of(config, d.slug, state), host::abi_version_string(p->abi_version()),
+                              p->path().string()});
     }
     if (format == "json") std::cout << table.to_json().dump(2) << '\n';
     else table.print(std::cout);

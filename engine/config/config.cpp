@@ -113,6 +113,10 @@ void apply_provider_limits(Config& config, const fs::path& file, const std::stri
             auto mb = node.value<int64_t>();
             if (!mb || *mb < 0) throw ConfigError(file.string() + ": '" + where_key + "' must be a whole number >= 0 (0: no limit)");
             limits.memory_limit_mb = static_cast<std::size_t>(*mb);
+        } else if (name == "backend") {
+            const auto text = node.value_exact<std::string>();
+            if (!text) throw ConfigError(file.string() + ": '" + where_key + "' must be \"native\", \"tool\" or \"auto\"");
+            config.provider_options[slug][name] = check_backend(*text, file.string() + ": '" + where_key + "'");
         } else if (auto text = node.value_exact<std::string>()) {
             config.provider_options[slug][name] = *text;
         } else if (auto number = node.value_exact<int64_t>()) {
@@ -229,6 +233,12 @@ void apply_file(Config& config, const fs::path& file) {
                 apply_provider_limits(config, file, name, *limits);
                 continue;
             }
+            if (name == "backend") {
+                const auto text = node.value_exact<std::string>();
+                if (!text) throw ConfigError(file.string() + ": 'providers.backend' must be \"native\", \"tool\" or \"auto\"");
+                config.default_backend = check_backend(*text, file.string() + ": 'providers.backend'");
+                continue;
+            }
             if (name != "enabled") {
                 config.warnings.push_back(file.string() + ": unknown key 'providers." + name + "' ignored");
                 continue;
@@ -297,11 +307,23 @@ std::string normalise_executor(std::string_view text) {
     throw ConfigError("unknown executor '" + std::string(text) + "' (expected \"local\", \"synchronous\" or \"redis\")");
 }
 
+std::string check_backend(const std::string& value, const std::string& context) {
+    if (value == "native" || value == "tool" || value == "auto") return value;
+    throw ConfigError(context + " must be \"native\", \"tool\" or \"auto\", not '" + value + "'");
+}
+
+std::string backend_for(const Config& config, const std::string& provider) {
+    if (auto it = config.provider_options.find(provider); it != config.provider_options.end())
+        if (auto option = it->second.find("backend"); option != it->second.end()) return option->second;
+    return config.default_backend;
+}
+
 std::string provider_settings_json(const Config& config, const std::string& provider) {
     nlohmann::json settings = {{"software_root", fs::absolute(config.software_root).string()},
                                {"dataset_cache", fs::absolute(config.dataset_cache).string()}};
     if (auto it = config.provider_options.find(provider); it != config.provider_options.end())
         for (const auto& [key, value] : it->second) settings[key] = value;
+    settings["backend"] = backend_for(config, provider);
     settings["conda_prefix"] = conda_prefix_for(config, provider).string();
     return settings.dump();
 }
@@ -420,6 +442,10 @@ Config load(const Overrides& overrides) {
     if (auto v = env("REF_N_JOBS")) config.n_jobs = n_jobs_from_text(*v, "REF_N_JOBS");
     parser_from_env("REF_CMIP6_PARSER", config.cmip6_parser);
     parser_from_env("REF_CMIP7_PARSER", config.cmip7_parser);
+    if (auto v = env("REF_PROVIDERS_BACKEND")) {
+        config.default_backend = check_backend(trimmed(*v), "REF_PROVIDERS_BACKEND");
+        for (auto& [slug, options] : config.provider_options) options.erase("backend");
+    }
     if (auto v = env("REF_DIAGNOSTIC_PROVIDERS")) {
         std::vector<std::string> slugs;
         std::stringstream stream(*v);

@@ -47,6 +47,9 @@ struct Config {
     int n_jobs = 1;  // parsing processes at ingest and solve-time finalisation; -1: all CPUs
     DatasetParser cmip6_parser = DatasetParser::Complete;
     DatasetParser cmip7_parser = DatasetParser::Complete;
+    // [providers] backend / REF_PROVIDERS_BACKEND: native, tool or auto for providers that set
+    // none of their own; the environment variable wins over every file setting.
+    std::string default_backend = "auto";
     // Provider slugs in solve order; empty: every loaded provider, in discovery order.
     std::vector<std::string> enabled_providers;
     std::vector<std::string> warnings;         // unknown keys and the like, for the log
@@ -55,6 +58,13 @@ struct Config {
 struct ConfigError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
+
+// "native", "tool" or "auto" (the tool when its conda environment exists, else native); throws
+// ConfigError naming `context` otherwise.
+std::string check_backend(const std::string& value, const std::string& context);
+
+// The backend a provider's executions use: its own setting, else the default.
+std::string backend_for(const Config& config, const std::string& provider);
 
 struct Overrides {
     std::optional<std::filesystem::path> config_file;  // --config

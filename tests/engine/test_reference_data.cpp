@@ -81,6 +81,7 @@ TEST_CASE("providers list shows where a provider's conda environment is and whet
     REQUIRE(rows.size() == 1);
     CHECK(rows[0]["environment"] == (tmp.path() / "sw/conda/misbehaving-0123abcd").string());
     CHECK(rows[0]["state"] == "not installed");
+    CHECK(rows[0]["backend"] == "auto (native)");
     // No manager anywhere: the listing says how to get one. With one, it names the setup command.
     const auto bare = test::run_command("PATH=" + (tmp.path() / "nothing").string() + " " + engine_in(tmp.path()) + " providers list");
     CHECK_THAT(bare.err, Catch::Contains("neither micromamba nor conda was found") && Catch::Contains("install micromamba"));
@@ -92,6 +93,38 @@ TEST_CASE("providers list shows where a provider's conda environment is and whet
     fs::create_directories(tmp.path() / "sw/conda/misbehaving-0123abcd/conda-meta");
     rows = json::parse(test::run_command(engine_in(tmp.path()) + " providers list --format json").out);
     CHECK(rows[0]["state"] == "installed");
+    CHECK(rows[0]["backend"] == "auto (tool)");
+    rows = json::parse(test::run_command("REF_PROVIDERS_BACKEND=native " + engine_in(tmp.path()) +
+                                         " providers list --format json").out);
+    CHECK(rows[0]["backend"] == "native");
+}
+
+TEST_CASE("the backend setting is checked and reaches the plugin: provider's own, else the default", "[cli][settings]") {
+    test::TempDir tmp;
+    write_text(tmp.path() / "def.json", R"({"schema_version": 1, "datasets": {}})");
+    const auto settings_after = [&](const std::string& toml, const std::string& env, const std::string& out) {
+        write_text(tmp.path() / "ref.toml", toml);
+        const auto r = test::run_command(env + " " + engine_in(tmp.path()) +
+                                         " run --diagnostic misbehaving/echo-settings --definition " +
+                                         (tmp.path() / "def.json").string() + " --output-directory " +
+                                         (tmp.path() / out).string());
+        INFO(r.out << r.err);
+        REQUIRE(r.exit_code == 0);
+        return json::parse(read_text(tmp.path() / out / "settings.json"));
+    };
+    CHECK(settings_after("", "", "a")["backend"] == "auto");
+    CHECK(settings_after("[providers]\nbackend = \"native\"\n", "", "b")["backend"] == "native");
+    CHECK(settings_after("[providers]\nbackend = \"native\"\n[providers.misbehaving]\nbackend = \"tool\"\n", "", "c")["backend"] == "tool");
+    CHECK(settings_after("[providers.misbehaving]\nbackend = \"tool\"\n", "REF_PROVIDERS_BACKEND=native", "d")["backend"] == "native");
+
+    write_text(tmp.path() / "ref.toml", "[providers.misbehaving]\nbackend = \"fast\"\n");
+    const auto bad = test::run_command(engine_in(tmp.path()) + " config list");
+    CHECK(bad.exit_code != 0);
+    CHECK_THAT(bad.err, Catch::Contains("providers.misbehaving.backend") && Catch::Contains("\"native\", \"tool\" or \"auto\""));
+    write_text(tmp.path() / "ref.toml", "");
+    const auto bad_env = test::run_command("REF_PROVIDERS_BACKEND=quick " + engine_in(tmp.path()) + " config list");
+    CHECK(bad_env.exit_code != 0);
+    CHECK_THAT(bad_env.err, Catch::Contains("REF_PROVIDERS_BACKEND"));
 }
 
 TEST_CASE("fetch-data copies a declared registry from a mirror, checking each checksum", "[cli][fetch]") {

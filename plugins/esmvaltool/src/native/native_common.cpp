@@ -53,7 +53,7 @@ void put_attributes(int ncid, int varid, const json& attributes, const fs::path&
 json complete_row(const json& row) {
     static const std::vector<std::string> needed = {"time_units", "calendar", "branch_time_in_parent",
                                                     "branch_time_in_child", "start_time", "parent_experiment_id",
-                                                    "parent_time_units"};
+                                                    "parent_time_units", "institution_id"};
     bool complete = true;
     for (const auto& column : needed) complete = complete && !missing(row, column);
     if (complete || missing(row, "path")) return row;
@@ -64,7 +64,7 @@ json complete_row(const json& row) {
         for (const std::string name : {"branch_time_in_parent", "branch_time_in_child"})
             if (missing(out, name))
                 if (auto value = nc.numeric_attribute("", name)) out[name] = *value;
-        for (const std::string name : {"parent_experiment_id", "parent_time_units"})
+        for (const std::string name : {"parent_experiment_id", "parent_time_units", "institution_id"})
             if (missing(out, name))
                 if (auto value = nc.string_attribute("", name)) out[name] = *value;
         if (nc.has_variable("time")) {

@@ -136,7 +136,10 @@ TEST_CASE("native ZEC keeps the 19-year mean and the month-length weighted base"
     CHECK(series[0]["values"].size() == 100);
     CHECK(series[0]["index"][99] == 99);
     CHECK(series[0]["values"][0].get<double>() == Approx(set.expected.zec_series[0]).margin(1e-9));
-    check_listed_files_exist(read_json(out.path() / "output.json"), out.path());
+    const json output = read_json(out.path() / "output.json");
+    check_listed_files_exist(output, out.path());
+    CHECK(output["data"]["zec.nc"]["dimensions"] == json({{"statistic", "zec"}}));
+    CHECK(output["data"]["zec_50.nc"]["dimensions"] == json({{"metric", "zec"}}));
 }
 
 TEST_CASE("native warming levels give each model's exceedance years", "[native][gwl]") {

@@ -342,7 +342,7 @@ plugin::ExecutionResult run_zec(const DiagnosticSpec& spec, const plugin::Execut
     const std::string caption = "Zero emissions commitment of " + model + ": " + child_experiment +
                                 " annual global mean tas minus the 20-year " + parent_experiment + " mean around the branch.";
     add_output_file(output, false, "zec_50.nc", "ZEC after 50 years", "", file_dimensions(spec, "zec_50.nc", selectors));
-    add_output_file(output, false, "zec.nc", caption, "", json::object());
+    add_output_file(output, false, "zec.nc", caption, "", file_dimensions(spec, "zec.nc", selectors));
     add_output_file(output, true, "zec_timeseries_all_models.png", caption, "",
                     file_dimensions(spec, "zec_timeseries_all_models.png", selectors));
     json index = json::array();

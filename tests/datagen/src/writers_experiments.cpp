@@ -66,14 +66,20 @@ std::string activity_of(const std::string& experiment) {
 }
 
 // One file of monthly doubles whose annual global mean is annual(year).
+// Monthly doubles whose global mean is monthly(year, month) + the zero-mean pattern; `per_cell`
+// (when given) replaces the cell value entirely.
+using CellValue = std::function<double(int year, int month, std::size_t j, std::size_t i)>;
+
 GeneratedFile write_run_variable(const std::filesystem::path& root, const std::string& source_id, const Run& run,
-                                 const Variable& v, const std::function<double(int)>& annual) {
+                                 const Variable& v, const std::function<double(int)>& annual,
+                                 const std::string& table_id = "Amon", const CellValue& per_cell = {}) {
     Cmip6Dataset d;
+    d.table_id = table_id;
     d.source_id = source_id;
     d.experiment_id = run.experiment_id;
     d.activity_id = activity_of(run.experiment_id);
     const TimeSpan span{run.first_year, run.last_year, "noleap", run.units};
-    const std::string name = v.name + "_Amon_" + source_id + "_" + run.experiment_id + "_" + d.member_id + "_gn_" +
+    const std::string name = v.name + "_" + table_id + "_" + source_id + "_" + run.experiment_id + "_" + d.member_id + "_gn_" +
                              detail::month_range(span) + ".nc";
     const auto path = cmip6_directory(root, d, v.name) / name;
     std::filesystem::create_directories(path.parent_path());
@@ -96,9 +102,10 @@ GeneratedFile write_run_variable(const std::filesystem::path& root, const std::s
     std::vector<double> values;
     values.reserve(axis.time.size() * kGrid.cells());
     for (std::size_t t = 0; t < axis.time.size(); ++t) {
-        const double mean = annual(axis.years[t]) + v.amplitude * seasonal(axis.months[t]);
+        const double mean = per_cell ? 0.0 : annual(axis.years[t]) + v.amplitude * seasonal(axis.months[t]);
         for (std::size_t j = 0; j < kGrid.nlat; ++j)
-            for (std::size_t i = 0; i < kGrid.nlon; ++i) values.push_back(mean + pattern(v, j, i));
+            for (std::size_t i = 0; i < kGrid.nlon; ++i)
+                values.push_back(per_cell ? per_cell(axis.years[t], axis.months[t], j, i) : mean + pattern(v, j, i));
     }
     science::write_atomically(path, [&](const std::filesystem::path& temporary) {
         NcWriter out(temporary.string());
@@ -108,7 +115,7 @@ GeneratedFile write_run_variable(const std::filesystem::path& root, const std::s
         const auto horizontal = detail::write_grid(out, kGrid, bnds);
         Attributes attributes = {{"standard_name", v.standard_name}, {"long_name", v.long_name}, {"units", v.units},
                                  {"cell_methods", std::string("area: time: mean")},
-                                 {"cell_measures", std::string("area: areacella")}};
+                                 {"cell_measures", std::string(table_id == "SImon" ? "area: areacello" : "area: areacella")}};
         if (v.name == "tas") {
             const int height = out.variable("height", NC_DOUBLE, {},
                                             {{"units", std::string("m")}, {"axis", std::string("Z")},
@@ -127,19 +134,19 @@ GeneratedFile write_run_variable(const std::filesystem::path& root, const std::s
     f.project = "CMIP6";
     f.path = path;
     f.instance_id = "CMIP6." + d.activity_id + "." + d.institution_id + "." + source_id + "." + run.experiment_id + "." +
-                    d.member_id + ".Amon." + v.name + ".gn." + d.version;
+                    d.member_id + "." + table_id + "." + v.name + ".gn." + d.version;
     f.activity_id = d.activity_id;
     f.institution_id = d.institution_id;
     f.source_id = source_id;
     f.experiment_id = run.experiment_id;
     f.member_id = d.member_id;
     f.variant_label = d.member_id;
-    f.table_id = "Amon";
+    f.table_id = table_id;
     f.variable_id = v.name;
     f.grid_label = "gn";
     f.version = d.version;
     f.frequency = "mon";
-    f.realm = "atmos";
+    f.realm = table_id == "SImon" ? "seaIce" : "atmos";
     f.calendar = "noleap";
     f.start_time = axis.start_time;
     f.end_time = axis.end_time;
@@ -178,7 +185,62 @@ std::string level_text(double level) {
     return text;
 }
 
+const Variable kSiconc{"siconc", "%", "sea_ice_area_fraction", "Sea-Ice Area Percentage (Ocean Grid)", 0, 0, 0};
+
+double stored_area_of_band(bool north) {
+    double total = 0;
+    for (std::size_t j = 0; j < kGrid.nlat; ++j)
+        if ((kGrid.lat_center(j) > 0) == north)
+            total += static_cast<double>(kGrid.nlon) * static_cast<double>(static_cast<float>(kGrid.cell_area(j)));
+    return total;
+}
+
 }  // namespace
+
+SeaIceSet write_sea_ice_set(const std::filesystem::path& root) {
+    SeaIceSet set;
+    set.root = std::filesystem::absolute(root);
+    const double north_area = stored_area_of_band(true), south_area = stored_area_of_band(false);
+    const std::vector<std::string> models = {"REFSYN-1-0", "REFSYN-2-0"};
+    for (std::size_t m = 0; m < models.size(); ++m) {
+        SeaIceExpected e;
+        e.sensitivity_arctic = m == 0 ? -2.0 : -3.5;
+        e.tas_trend = m == 0 ? 0.03 : 0.02;
+        const double sensitivity = e.sensitivity_arctic;
+        const double trend = e.tas_trend;
+        auto gmst = [trend](int year) { return 287.0 + trend * (year - 1979); };
+        // Antarctic extent wobbles so its regression statistics are not trivial.
+        auto antarctic = [m](int year) { return 12.0 + 0.4 * std::sin(1.3 * year + static_cast<double>(m)) - 0.01 * (year - 1979); };
+        auto arctic = [&, sensitivity](int year) { return 6.0 + sensitivity * (gmst(year) - 287.0); };
+        for (int year = 1979; year <= 2014; ++year) {
+            e.years.push_back(year);
+            e.gmst.push_back(gmst(year));
+            e.arctic_sia.push_back(arctic(year));
+            e.antarctic_sia.push_back(antarctic(year));
+        }
+        const Run historical{"historical", "piControl", "days since 1850-01-01", "days since 0001-01-01", 0, 0, 1979, 2014};
+        set.files.push_back(write_run_variable(set.root, models[m], historical, kTas, gmst));
+        // siconc in % of each hemisphere's (stored) cell area: September carries the Arctic value,
+        // the Antarctic annual mean comes from a seasonal cycle around its value.
+        set.files.push_back(write_run_variable(
+            set.root, models[m], historical, kSiconc, {}, "SImon",
+            [&](int year, int month, std::size_t j, std::size_t) {
+                if (kGrid.lat_center(j) > 0) {
+                    const double sia = month == 9 ? arctic(year) : arctic(year) + 4.0;
+                    return 100.0 * sia * 1e12 / north_area;
+                }
+                return 100.0 * (antarctic(year) + 3.0 * seasonal(month)) * 1e12 / south_area;
+            }));
+        Cmip6Dataset fx;
+        fx.source_id = models[m];
+        fx.table_id = "fx";
+        set.files.push_back(write_cmip6_cell_area(set.root, fx, kGrid));
+        fx.table_id = "Ofx";
+        set.files.push_back(write_cmip6_cell_area(set.root, fx, kGrid));
+        set.expected[models[m]] = e;
+    }
+    return set;
+}
 
 std::vector<GeneratedFile> ClimateSensitivitySet::files_for(const std::string& diagnostic) const {
     std::vector<std::string> experiments;

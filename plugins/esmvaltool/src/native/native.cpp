@@ -17,6 +17,7 @@ const std::map<std::string, Runner>& runners() {
         {"transient-climate-response-emissions", run_tcre},
         {"zero-emission-commitment", run_zec},
         {"climate-at-global-warming-levels", run_gwl},
+        {"sea-ice-sensitivity", run_sea_ice_sensitivity},
     };
     return table;
 }

@@ -104,6 +104,7 @@ plugin::ExecutionResult run_ecs(const DiagnosticSpec&, const plugin::ExecutionDe
 plugin::ExecutionResult run_tcr(const DiagnosticSpec&, const plugin::ExecutionDefinition&, const plugin::Host&);
 plugin::ExecutionResult run_tcre(const DiagnosticSpec&, const plugin::ExecutionDefinition&, const plugin::Host&);
 plugin::ExecutionResult run_zec(const DiagnosticSpec&, const plugin::ExecutionDefinition&, const plugin::Host&);
+plugin::ExecutionResult run_sea_ice_sensitivity(const DiagnosticSpec&, const plugin::ExecutionDefinition&, const plugin::Host&);
 plugin::ExecutionResult run_gwl(const DiagnosticSpec&, const plugin::ExecutionDefinition&, const plugin::Host&);
 
 }  // namespace ref::esmvaltool::native

@@ -79,4 +79,22 @@ ClimateSensitivitySet write_climate_sensitivity_set(const std::filesystem::path&
 // with the selector the diagnostic's grouping yields.
 nlohmann::json climate_sensitivity_definition(const std::string& diagnostic, const std::vector<GeneratedFile>& files);
 
+// Sea-ice sensitivity (historical 1979-2014, siconc SImon + tas Amon + areacella + areacello on
+// the same 6 x 12 grid) for two models: GMST rises linearly, the September Arctic sea-ice area
+// is exactly linear in GMST, the annual-mean Antarctic area wobbles.
+struct SeaIceExpected {
+    double sensitivity_arctic = 0;  // 10^6 km2 per K
+    double tas_trend = 0;           // K per year
+    std::vector<int> years;
+    std::vector<double> gmst, arctic_sia, antarctic_sia;  // K, 10^6 km2
+};
+
+struct SeaIceSet {
+    std::filesystem::path root;
+    std::vector<GeneratedFile> files;
+    std::map<std::string, SeaIceExpected> expected;  // by source_id
+};
+
+SeaIceSet write_sea_ice_set(const std::filesystem::path& root);
+
 }  // namespace ref::datagen

@@ -156,10 +156,16 @@ void draw_legend(cairo_t* cr, const LinePlot& plot, const Box& area, const auto&
         const double y = best.y + 5 + row * (static_cast<double>(i) + 0.5);
         const Rgb c = palette[i % palette.size()];
         cairo_set_source_rgb(cr, c.r, c.g, c.b);
-        cairo_set_line_width(cr, 2.5);
-        cairo_move_to(cr, best.x + 8, y);
-        cairo_line_to(cr, best.x + 32, y);
-        cairo_stroke(cr);
+        if (plot.series[i].markers_only) {
+            cairo_new_sub_path(cr);
+            cairo_arc(cr, best.x + 20, y, 3.5, 0, 2 * std::numbers::pi);
+            cairo_fill(cr);
+        } else {
+            cairo_set_line_width(cr, 2.5);
+            cairo_move_to(cr, best.x + 8, y);
+            cairo_line_to(cr, best.x + 32, y);
+            cairo_stroke(cr);
+        }
         cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
         text_at(cr, plot.series[i].label, best.x + 40, y, size, 0.0, 0.5);
     }

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <map>
 
 namespace ref::esmvaltool::native {
@@ -65,6 +66,12 @@ std::string model_label(const Selectors& selectors) {
     for (const auto& [facet, value] : selectors)
         if (facet == "source_id") label = value;
     return label.empty() ? "model" : label;
+}
+
+std::string fit_label(double lambda, double forcing, double ecs) {
+    char text[128];
+    std::snprintf(text, sizeof text, "N = %.3f T + %.3f (ECS %.2f K)", lambda, forcing, ecs);
+    return text;
 }
 
 struct ChildParent {
@@ -149,7 +156,7 @@ plugin::ExecutionResult run_ecs(const DiagnosticSpec& spec, const plugin::Execut
     science::write_scatter_plot((out / plot_file).string(),
                                 {"Gregory regression: " + model + " " + run.child_experiment,
                                  "tas anomaly [K]", "rtnt anomaly [W m-2]", "annual means", tas_anomaly, rtnt_anomaly,
-                                 "N = " + std::to_string(lambda) + " T + " + std::to_string(forcing), lambda, forcing,
+                                 fit_label(lambda, forcing, ecs), lambda, forcing,
                                  0.0, std::isfinite(x_zero) && x_zero > 0 && x_zero < 100 ? std::optional<double>(x_zero) : std::nullopt,
                                  true});
 
@@ -204,8 +211,10 @@ plugin::ExecutionResult run_tcr(const DiagnosticSpec& spec, const plugin::Execut
                   child_monthly.time_units, child_monthly.calendar, {{"tcr", tcr}, {"years", static_cast<double>(n)}});
     std::vector<double> years;
     for (std::size_t k = 0; k < n; ++k) years.push_back(child.years[k]);
+    char title[256];
+    std::snprintf(title, sizeof title, "%s %s: tas anomaly (TCR %.2f K)", model.c_str(), run.child_experiment.c_str(), tcr);
     science::write_line_plot((out / plot_file).string(),
-                             {model + " " + run.child_experiment + ": tas anomaly (TCR " + std::to_string(tcr).substr(0, 5) + " K)",
+                             {title,
                               "year", "tas anomaly [K]", {{"tas anomaly", years, anomaly}}, true});
 
     const json results = {{"global", {{"tcr", tcr}, {"attributes", {{"years", n}}}}}};

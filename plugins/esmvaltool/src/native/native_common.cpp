@@ -284,7 +284,8 @@ void write_columns(const fs::path& path, const std::vector<Column>& columns, con
             int id = -1;
             check_nc(nc_def_var(ncid, columns[c].name.c_str(), NC_DOUBLE, 1, &dim, &id), path, columns[c].name);
             const double fill = 1e20;
-            check_nc(nc_def_var_fill(ncid, id, 0, &fill), path, "fill");
+            // The coordinate (first column) has no missing values, so no fill value.
+            if (c > 0) check_nc(nc_def_var_fill(ncid, id, 0, &fill), path, "fill");
             const bool time_axis = c == 0 && !time_units.empty();
             put_text(ncid, id, "units", time_axis ? time_units : columns[c].units, path);
             if (time_axis) put_text(ncid, id, "calendar", calendar, path);

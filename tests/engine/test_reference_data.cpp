@@ -244,9 +244,11 @@ TEST_CASE("list-reference says which reference data is ingested", "[cli][referen
 TEST_CASE("a tool provider without its environment fails each execution with the setup command", "[cli][settings]") {
     test::TempDir tmp;
     const auto tree = datagen::generate_default_tree(tmp.path() / "data");
+    // The tool backend explicitly: by default (auto) the diagnostic would run natively.
     write_text(tmp.path() / "ref.toml", "[paths]\nsoftware = \"" + (tmp.path() / "sw").string() + "\"\nscratch = \"" +
                                              (tmp.path() / "scratch").string() + "\"\nresults = \"" +
-                                             (tmp.path() / "results").string() + "\"\n");
+                                             (tmp.path() / "results").string() +
+                                             "\"\n[providers.esmvaltool]\nbackend = \"tool\"\n");
     const std::string ref = "REF_CONFIGURATION=" + tmp.path().string() + " REF_PLUGIN_CACHE=off " + engine() +
                             " --plugins " + (test::provider_plugin_dir() / "esmvaltool.so").string();
     REQUIRE(test::run_command(ref + " datasets ingest --source-type cmip6 " + tree.directory_of("cmip6").string()).exit_code == 0);
@@ -263,5 +265,27 @@ TEST_CASE("a tool provider without its environment fails each execution with the
         CHECK_THAT(reason, Catch::Contains("the esmvaltool conda environment is not installed (expected at " +
                                            (tmp.path() / "sw/conda/esmvaltool-").string()));
         CHECK_THAT(reason, Catch::Contains("ref-engine providers setup --provider esmvaltool"));
+    }
+}
+
+TEST_CASE("without its environment the ESMValTool global mean time series runs natively", "[cli][settings]") {
+    test::TempDir tmp;
+    const auto tree = datagen::generate_default_tree(tmp.path() / "data");
+    write_text(tmp.path() / "ref.toml", "[paths]\nsoftware = \"" + (tmp.path() / "sw").string() + "\"\nscratch = \"" +
+                                             (tmp.path() / "scratch").string() + "\"\nresults = \"" +
+                                             (tmp.path() / "results").string() + "\"\n");
+    const std::string ref = "REF_CONFIGURATION=" + tmp.path().string() + " REF_PLUGIN_CACHE=off " + engine() +
+                            " --plugins " + (test::provider_plugin_dir() / "esmvaltool.so").string();
+    REQUIRE(test::run_command(ref + " datasets ingest --source-type cmip6 " + tree.directory_of("cmip6").string()).exit_code == 0);
+    const auto solve = test::run_command(ref + " solve --diagnostic global-mean-timeseries");
+    INFO(solve.out << solve.err);
+    CHECK(solve.exit_code == 0);
+    const auto groups = test::run_command(ref + " executions list-groups --format json");
+    REQUIRE(groups.exit_code == 0);
+    const json rows = json::parse(groups.out);
+    REQUIRE_FALSE(rows.empty());
+    for (const auto& row : rows) {
+        INFO(row.dump());
+        CHECK(row["status"] == "succeeded");
     }
 }

@@ -74,6 +74,15 @@ double text_width(cairo_t* cr, const std::string& text, double size) {
 }
 
 void draw_series(cairo_t* cr, const LineSeries& s, const auto& to_x, const auto& to_y) {
+    if (s.markers_only) {
+        for (std::size_t i = 0; i < s.x.size(); ++i) {
+            if (!std::isfinite(s.x[i]) || !std::isfinite(s.y[i])) continue;
+            cairo_new_sub_path(cr);
+            cairo_arc(cr, to_x(s.x[i]), to_y(s.y[i]), 3.0, 0, 2 * std::numbers::pi);
+        }
+        cairo_fill(cr);
+        return;
+    }
     bool pen_down = false;
     for (std::size_t i = 0; i < s.x.size(); ++i) {
         const bool ok = std::isfinite(s.x[i]) && std::isfinite(s.y[i]);
@@ -147,10 +156,16 @@ void draw_legend(cairo_t* cr, const LinePlot& plot, const Box& area, const auto&
         const double y = best.y + 5 + row * (static_cast<double>(i) + 0.5);
         const Rgb c = palette[i % palette.size()];
         cairo_set_source_rgb(cr, c.r, c.g, c.b);
-        cairo_set_line_width(cr, 2.5);
-        cairo_move_to(cr, best.x + 8, y);
-        cairo_line_to(cr, best.x + 32, y);
-        cairo_stroke(cr);
+        if (plot.series[i].markers_only) {
+            cairo_new_sub_path(cr);
+            cairo_arc(cr, best.x + 20, y, 3.5, 0, 2 * std::numbers::pi);
+            cairo_fill(cr);
+        } else {
+            cairo_set_line_width(cr, 2.5);
+            cairo_move_to(cr, best.x + 8, y);
+            cairo_line_to(cr, best.x + 32, y);
+            cairo_stroke(cr);
+        }
         cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
         text_at(cr, plot.series[i].label, best.x + 40, y, size, 0.0, 0.5);
     }
@@ -297,6 +312,26 @@ void write_line_plot(const std::string& path, const LinePlot& plot) {
             throw std::runtime_error(path + ": cannot write PNG: " + cairo_status_to_string(status));
         }
     });
+}
+
+void write_scatter_plot(const std::string& path, const ScatterPlot& plot) {
+    if (plot.x.size() != plot.y.size())
+        throw std::runtime_error(path + ": " + std::to_string(plot.x.size()) + " x values but " +
+                                 std::to_string(plot.y.size()) + " y values");
+    Range xr;
+    for (std::size_t i = 0; i < plot.x.size(); ++i)
+        if (std::isfinite(plot.y[i])) xr.add(plot.x[i]);
+    if (plot.line_x_min) xr.add(*plot.line_x_min);
+    if (plot.line_x_max) xr.add(*plot.line_x_max);
+    LinePlot lines{plot.title, plot.x_label, plot.y_label, {}, plot.zero_line};
+    lines.series.push_back({plot.points_label, plot.x, plot.y, true});
+    if (!xr.empty() && std::isfinite(plot.slope) && std::isfinite(plot.intercept)) {
+        lines.series.push_back({plot.line_label,
+                                {xr.low, xr.high},
+                                {plot.slope * xr.low + plot.intercept, plot.slope * xr.high + plot.intercept},
+                                false});
+    }
+    write_line_plot(path, lines);
 }
 
 }  // namespace ref::science

@@ -2,8 +2,10 @@
 
 #include "ref/esmvaltool/bundles.hpp"
 #include "ref/esmvaltool/config.hpp"
+#include "ref/esmvaltool/native.hpp"
 #include "ref/esmvaltool/recipe.hpp"
 #include "ref/esmvaltool/resources.hpp"
+#include "ref/tooling/backend.hpp"
 #include "ref/tooling/process.hpp"
 
 #include <cstdlib>
@@ -38,17 +40,26 @@ EsmvaltoolDiagnostic::EsmvaltoolDiagnostic(const DiagnosticSpec& spec)
     : Diagnostic(spec.slug, spec.name, spec.version), spec_(spec) {}
 
 json EsmvaltoolDiagnostic::extra_declaration() const {
+    json backends = json::array();
+    if (native::available(spec_.slug)) backends.push_back("native");
+    if (spec_.backend_wired) backends.push_back("esmvaltool");
     return {{"base_recipe", spec_.base_recipe},
-            {"backend", spec_.backend_wired ? json("esmvaltool") : json(nullptr)}};
+            {"backend", spec_.backend_wired ? json("esmvaltool") : json(nullptr)},
+            {"backends", backends}};
 }
 
 plugin::ExecutionResult EsmvaltoolDiagnostic::execute(const plugin::ExecutionDefinition& definition,
                                                       const plugin::Host& host) {
     const fs::path out = definition.output_directory;
+    const tooling::CondaEnvironment environment(environment_spec(), definition.settings);
+    const tooling::BackendChoice choice =
+        tooling::choose_backend(definition.settings, environment, native::available(spec_.slug), spec_.slug);
+    host.info(choice.reason);
+    if (choice.backend == tooling::Backend::native) return native::run(spec_, definition, host);
+
     // Diagnostics without a recipe template fail here, before anything is written.
     const ordered_json recipe = build_recipe(spec_, definition);
 
-    const tooling::CondaEnvironment environment(environment_spec(), definition.settings);
     tooling::Command command;
     command.argv = esmvaltool_argv(out);
     command.working_directory = out;

@@ -32,6 +32,10 @@ struct ExperimentInfo {
 // Description and parent of the experiments the generator knows ("no parent" otherwise).
 ExperimentInfo experiment_info(const std::string& experiment_id);
 
+// The global attributes of a CMIP6 file (parent attributes from experiment_info).
+Attributes cmip6_global_attributes(const Cmip6Dataset& d, const std::string& variable_id, const Grid& grid,
+                                   const std::string& file_name);
+
 // Changes to a file's global attributes, used to write deliberately broken files.
 struct GlobalEdits {
     std::vector<std::string> remove;  // attributes left out

@@ -111,6 +111,11 @@ GeneratedFile cmip6_record(const Cmip6Dataset& d, const std::string& variable_id
 
 namespace detail {
 
+Attributes cmip6_global_attributes(const Cmip6Dataset& d, const std::string& variable_id, const Grid& grid,
+                                   const std::string& file_name) {
+    return cmip6_globals(d, variable_id, grid, file_name);
+}
+
 ExperimentInfo experiment_info(const std::string& experiment_id) {
     if (experiment_id == "historical") return {"all-forcing simulation of the recent past", "piControl", "CMIP"};
     if (experiment_id == "piControl") return {"pre-industrial control", "piControl-spinup", "CMIP"};

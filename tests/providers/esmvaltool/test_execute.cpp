@@ -121,12 +121,21 @@ TEST_CASE("an ECS execution runs esmvaltool in the environment and builds the bu
 
 TEST_CASE("execution failures name their cause", "[esmvaltool][execute]") {
     FakeSetup fake;
-    SECTION("missing environment: a system error naming the setup command") {
+    SECTION("missing environment with the tool backend: a system error naming the setup command") {
+        fake.settings["backend"] = "tool";
         try {
             execute("equilibrium-climate-sensitivity", fake.ecs_definition());
             FAIL("expected a SystemError");
         } catch (const ref::plugin::SystemError& e) {
             CHECK_THAT(e.what(), Catch::Contains("providers setup --provider esmvaltool"));
+        }
+    }
+    SECTION("missing environment by default: the native backend runs and names the unreadable file") {
+        try {
+            execute("equilibrium-climate-sensitivity", fake.ecs_definition());
+            FAIL("expected a DiagnosticError");
+        } catch (const ref::plugin::DiagnosticError& e) {
+            CHECK_THAT(e.what(), Catch::Contains("tas_Amon_CanESM5_abrupt-4xCO2"));
         }
     }
     SECTION("esmvaltool missing from the environment") {

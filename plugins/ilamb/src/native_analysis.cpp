@@ -159,6 +159,9 @@ void write_series_netcdf(const fs::path& path, const GridField& axis, const std:
     fs::rename(temporary, path);
 }
 
+// " over <region name>", nothing for the whole domain.
+std::string over_region(const std::string& label) { return label == "None" ? "" : " over " + region_name(label); }
+
 double decimal_year(const science::DateTime& d) {
     return d.year + (d.month - 1) / 12.0 + (d.day - 1) / 365.0;
 }
@@ -423,7 +426,7 @@ void write_outputs(const fs::path& dir, const Outputs& outputs, const std::strin
     for (std::size_t k = 0; k < outputs.model_traces.size(); ++k) {
         const std::string region = outputs.model_traces[k].name.substr(6);
         science::LinePlot plot;
-        plot.title = "Regional mean of " + outputs.model_axis.variable + " (" + region_name(region) + ")";
+        plot.title = "Regional mean of " + outputs.model_axis.variable + over_region(region);
         plot.x_label = "year";
         plot.y_label = outputs.units;
         science::LineSeries reference{"Reference", {}, outputs.reference_traces[k].values};
@@ -436,7 +439,7 @@ void write_outputs(const fs::path& dir, const Outputs& outputs, const std::strin
     for (std::size_t k = 0; k < outputs.model_cycles.size(); ++k) {
         const std::string region = outputs.model_cycles[k].name.substr(6);
         science::LinePlot plot;
-        plot.title = "Annual cycle of " + outputs.model_axis.variable + " (" + region_name(region) + ")";
+        plot.title = "Annual cycle of " + outputs.model_axis.variable + over_region(region);
         plot.x_label = "month";
         plot.y_label = outputs.units;
         const std::vector<double> months{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};

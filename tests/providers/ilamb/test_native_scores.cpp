@@ -1,9 +1,12 @@
 // The native ILAMB scores against closed-form answers on generated gridded fields.
 #include "native_test_support.hpp"
+#include "ref/datagen/nc_writer.hpp"
 #include "ref/science/grid.hpp"
 #include "ref/science/units.hpp"
 
 #include <catch2/catch.hpp>
+
+#include <netcdf.h>
 
 #include <cmath>
 
@@ -281,4 +284,39 @@ TEST_CASE("soil moisture in kg m-2 becomes a volume fraction of a 0.1 m layer", 
     native::soil_moisture_to_volume_fraction(field);
     CHECK(field.units == "1");
     for (double v : field.data) CHECK(v == Approx(0.25).epsilon(1e-12));
+}
+
+TEST_CASE("select_depth keeps the level nearest the surface", "[ilamb][native]") {
+    TempDir tmp;
+    // thetao(time, lev, lat, lon) with levels 50, 5, 500 m: level k holds the value 10 * (k + 1) + month.
+    const fs::path path = tmp / "thetao.nc";
+    {
+        ref::datagen::NcWriter nc(path.string());
+        const int time = nc.dimension("time", 2), lev = nc.dimension("lev", 3), lat = nc.dimension("lat", 2),
+                  lon = nc.dimension("lon", 4);
+        const int tv = nc.variable("time", NC_DOUBLE, {time}, {{"units", std::string("days since 2000-01-01")},
+                                                               {"calendar", std::string("noleap")}});
+        const int lv = nc.variable("lev", NC_DOUBLE, {lev}, {{"units", std::string("m")}, {"positive", std::string("down")}});
+        const int la = nc.variable("lat", NC_DOUBLE, {lat}, {{"units", std::string("degrees_north")}});
+        const int lo = nc.variable("lon", NC_DOUBLE, {lon}, {{"units", std::string("degrees_east")}});
+        const int v = nc.variable("thetao", NC_DOUBLE, {time, lev, lat, lon}, {{"units", std::string("degC")}});
+        nc.put(tv, std::vector<double>{15.5, 45.0});
+        nc.put(lv, std::vector<double>{50.0, 5.0, 500.0});
+        nc.put(la, std::vector<double>{-45.0, 45.0});
+        nc.put(lo, std::vector<double>{45.0, 135.0, 225.0, 315.0});
+        std::vector<double> values;
+        for (int t = 0; t < 2; ++t)
+            for (int k = 0; k < 3; ++k)
+                for (int c = 0; c < 8; ++c) values.push_back(10.0 * (k + 1) + t);
+        nc.put(v, values);
+        nc.close();
+    }
+    const auto surface = native::load_grid_field({path.string()}, "thetao", true);
+    REQUIRE(surface.data.size() == 2 * 8);
+    for (std::size_t c = 0; c < 8; ++c) {
+        CHECK(surface.data[c] == 20.0);      // level 1 (5 m), first month
+        CHECK(surface.data[8 + c] == 21.0);  // second month
+    }
+    CHECK_THROWS_WITH(native::load_grid_field({path.string()}, "thetao", false),
+                      Contains("thetao.nc") && Contains("lev"));
 }

@@ -553,8 +553,12 @@ plugin::ExecutionResult execute(const ConfigureEntry& entry, const plugin::Execu
     if (!collection) collection = definition.find("cmip7");
     if (!collection) throw plugin::DiagnosticError("the execution has no cmip6 or cmip7 datasets");
     std::map<std::string, std::vector<std::string>> files_by_variable;
-    for (const auto& r : collection->rows)
-        if (!row_text(r, "path").empty()) files_by_variable[row_text(r, "variable_id")].push_back(row_text(r, "path"));
+    for (const auto& r : collection->rows) {
+        std::string variable = row_text(r, "variable_id");
+        // CMIP7 rows without variable_id: the branded name starts with it ("tos_tavg-u-hxy-sea").
+        if (variable.empty()) variable = row_text(r, "branded_variable").substr(0, row_text(r, "branded_variable").find('_'));
+        if (!row_text(r, "path").empty()) files_by_variable[variable].push_back(row_text(r, "path"));
+    }
     for (auto& [variable, files] : files_by_variable) std::sort(files.begin(), files.end());
     std::string model_variable;
     for (const auto& alternate : entry.alternate_vars)

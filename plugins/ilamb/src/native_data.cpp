@@ -13,6 +13,7 @@
 #include <limits>
 #include <map>
 #include <numeric>
+#include <sstream>
 
 namespace ref::ilamb::native {
 
@@ -106,6 +107,95 @@ void coarsen_time(GridField& f, bool annual) {
     f = std::move(out);
 }
 
+// 2-D latitude/longitude coordinates on the variable's last two dimensions (named in its
+// `coordinates` attribute or by the usual names); false when there are none.
+bool read_2d_coordinates(const science::NetcdfFile& nc, const std::string& variable,
+                         const std::vector<std::string>& spatial_names, GridField& f) {
+    if (spatial_names.size() < 2) return false;
+    const std::vector<std::string> horizontal(spatial_names.end() - 2, spatial_names.end());
+    std::vector<std::string> candidates;
+    std::istringstream listed(nc.string_attribute(variable, "coordinates").value_or(""));
+    for (std::string name; listed >> name;) candidates.push_back(name);
+    for (const char* name : {"latitude", "longitude", "lat", "lon", "nav_lat", "nav_lon"}) candidates.emplace_back(name);
+    std::string lat_name, lon_name;
+    for (const auto& name : candidates) {
+        if (!nc.has_variable(name)) continue;
+        const auto dims = nc.dimensions(name);
+        if (dims.size() != 2 || dims[0].name != horizontal[0] || dims[1].name != horizontal[1]) continue;
+        const std::string units = nc.string_attribute(name, "units").value_or("");
+        const std::string standard = nc.string_attribute(name, "standard_name").value_or("");
+        if (lat_name.empty() && (standard == "latitude" || units.rfind("degrees_n", 0) == 0 || name.find("lat") != std::string::npos))
+            lat_name = name;
+        else if (lon_name.empty() && (standard == "longitude" || units.rfind("degrees_e", 0) == 0 || name.find("lon") != std::string::npos))
+            lon_name = name;
+    }
+    if (lat_name.empty() || lon_name.empty()) return false;
+    f.lat2d = nc.read(lat_name);
+    f.lon2d = nc.read(lon_name);
+    return true;
+}
+
+// Samples a curvilinear field at the centres of `grid` (nearest cell in lat/lon degrees with
+// longitudes in [-180, 180)), through buckets of 1 x 1 degree searched ring by ring.
+void sample_onto(GridField& f, const GridField& grid) {
+    constexpr int kLatBins = 180, kLonBins = 360;
+    auto wrap = [](double x) {
+        x = std::fmod(x, 360.0);
+        if (x >= 180.0) x -= 360.0;
+        if (x < -180.0) x += 360.0;
+        return x;
+    };
+    std::vector<std::vector<std::size_t>> buckets(kLatBins * kLonBins);
+    auto bin = [](double value, double low, int count) {
+        return std::clamp(static_cast<int>(std::floor(value - low)), 0, count - 1);
+    };
+    std::vector<double> lons(f.lon2d.size());
+    for (std::size_t c = 0; c < f.lat2d.size(); ++c) {
+        lons[c] = wrap(f.lon2d[c]);
+        if (!std::isfinite(f.lat2d[c]) || !std::isfinite(lons[c])) continue;
+        buckets[static_cast<std::size_t>(bin(f.lat2d[c], -90.0, kLatBins) * kLonBins + bin(lons[c], -180.0, kLonBins))].push_back(c);
+    }
+    std::vector<std::size_t> source(grid.lat.size() * grid.lon.size());
+    for (std::size_t j = 0; j < grid.lat.size(); ++j)
+        for (std::size_t i = 0; i < grid.lon.size(); ++i) {
+            const double y = grid.lat[j], x = wrap(grid.lon[i]);
+            const int by = bin(y, -90.0, kLatBins), bx = bin(x, -180.0, kLonBins);
+            double best = std::numeric_limits<double>::infinity();
+            std::size_t best_cell = 0;
+            for (int ring = 0; ring < kLonBins; ++ring) {
+                // Every point outside the rings searched so far is at least `ring` degrees away.
+                if (best <= static_cast<double>(ring - 1) * static_cast<double>(ring - 1) && ring > 0) break;
+                for (int dy = -ring; dy <= ring; ++dy)
+                    for (int dx = -ring; dx <= ring; ++dx) {
+                        if (std::max(std::abs(dy), std::abs(dx)) != ring) continue;
+                        const int yy = by + dy, xx = bx + dx;
+                        if (yy < 0 || yy >= kLatBins || xx < 0 || xx >= kLonBins) continue;
+                        for (std::size_t c : buckets[static_cast<std::size_t>(yy * kLonBins + xx)]) {
+                            const double d = (f.lat2d[c] - y) * (f.lat2d[c] - y) + (lons[c] - x) * (lons[c] - x);
+                            if (d < best) {
+                                best = d;
+                                best_cell = c;
+                            }
+                        }
+                    }
+            }
+            source[j * grid.lon.size() + i] = best_cell;
+        }
+    const std::size_t cells = f.cells();
+    std::vector<double> data;
+    data.reserve(f.steps() * source.size());
+    for (std::size_t t = 0; t < f.steps(); ++t)
+        for (std::size_t s : source) data.push_back(f.data[t * cells + s]);
+    f.data = std::move(data);
+    f.lat = grid.lat;
+    f.lon = grid.lon;
+    f.lat_bounds = grid.lat_bounds;
+    f.lon_bounds = grid.lon_bounds;
+    f.lat2d.clear();
+    f.lon2d.clear();
+    f.cell_measures.clear();  // areas now come from the reference grid, as in ilamb3
+}
+
 std::string month_text(int ym) {
     const int year = ym / 12, month = ym % 12 + 1;
     return std::to_string(year) + "-" + (month < 10 ? "0" : "") + std::to_string(month);
@@ -158,18 +248,18 @@ GridField load_grid_field(const std::vector<std::string>& files, const std::stri
                 shape.push_back(d.size);
             }
         }
-        science::LatLonGrid grid;
         try {
-            grid = science::read_lat_lon_grid(files.front(), variable);
+            const science::LatLonGrid grid = science::read_lat_lon_grid(files.front(), variable);
+            f.lat = grid.lat;
+            f.lon = grid.lon;
+            f.lat_bounds = ordered_bounds(grid.lat_bounds, true);
+            f.lon_bounds = ordered_bounds(grid.lon_bounds, false);
         } catch (const std::runtime_error& e) {
-            throw plugin::DiagnosticError(std::string(e.what()) +
-                                          "; the native ILAMB backend needs a regular latitude-longitude grid "
-                                          "(set the provider setting backend = \"tool\" for other grids)");
+            if (!read_2d_coordinates(nc, variable, spatial_names, f))
+                throw plugin::DiagnosticError(std::string(e.what()) +
+                                              "; the native ILAMB backend needs a latitude-longitude grid with 1-D "
+                                              "or 2-D coordinates (set the provider setting backend = \"tool\")");
         }
-        f.lat = grid.lat;
-        f.lon = grid.lon;
-        f.lat_bounds = ordered_bounds(grid.lat_bounds, true);
-        f.lon_bounds = ordered_bounds(grid.lon_bounds, false);
         if (shape.size() == 3) {
             if (!select_surface)
                 throw plugin::DiagnosticError(files.front() + ": " + variable + " has a third spatial dimension (" +
@@ -310,6 +400,11 @@ void make_comparable(GridField& ref, GridField& com) {
             }
         }
     }
+    // 3. A curvilinear model onto the reference grid.
+    if (ref.curvilinear())
+        throw plugin::DiagnosticError("the reference " + ref.source + " is on a curvilinear grid, which the native "
+                                      "backend does not support");
+    if (com.curvilinear()) sample_onto(com, ref);
     // 4. Longitude convention of the reference, both grids ascending.
     const bool negative = !ref.lon.empty() && *std::min_element(ref.lon.begin(), ref.lon.end()) < 0.0;
     normalise_grid(ref, negative);

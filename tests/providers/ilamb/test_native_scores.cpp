@@ -320,3 +320,50 @@ TEST_CASE("select_depth keeps the level nearest the surface", "[ilamb][native]")
     CHECK_THROWS_WITH(native::load_grid_field({path.string()}, "thetao", false),
                       Contains("thetao.nc") && Contains("lev"));
 }
+
+TEST_CASE("a curvilinear model is sampled onto the reference grid", "[ilamb][native]") {
+    TempDir tmp;
+    const auto value = [](int t, double la, double lo) { return pattern(la, lo) + seasonal(t % 12); };
+    auto reference = monthly([&](int t, int, double la, double lo) { return value(t, la, lo); }, 24);
+    reference.variable = "tos";
+    reference.units = "degC";
+    write_grid_file(tmp / "ref.nc", regular_grid(18, 36), reference);
+    // The model: (time, j, i) with 2-D coordinates at the reference centres, rows north to
+    // south, longitudes in [-180, 180), in K.
+    const fs::path path = tmp / "tos_Omon.nc";
+    {
+        ref::datagen::NcWriter nc(path.string());
+        const int time = nc.dimension("time", 24), j = nc.dimension("j", 18), i = nc.dimension("i", 36);
+        const int tv = nc.variable("time", NC_DOUBLE, {time}, {{"units", std::string("days since 2000-01-01")},
+                                                               {"calendar", std::string("360_day")}});
+        const int la = nc.variable("latitude", NC_DOUBLE, {j, i}, {{"units", std::string("degrees_north")},
+                                                                   {"standard_name", std::string("latitude")}});
+        const int lo = nc.variable("longitude", NC_DOUBLE, {j, i}, {{"units", std::string("degrees_east")},
+                                                                    {"standard_name", std::string("longitude")}});
+        const int v = nc.variable("tos", NC_DOUBLE, {time, j, i},
+                                  {{"units", std::string("K")}, {"coordinates", std::string("latitude longitude")}});
+        std::vector<double> times, lats, lons, values;
+        for (int t = 0; t < 24; ++t) times.push_back(30.0 * t + 15.0);
+        for (int row = 0; row < 18; ++row)
+            for (int col = 0; col < 36; ++col) {
+                lats.push_back(85.0 - 10.0 * row);
+                lons.push_back(-175.0 + 10.0 * col);
+            }
+        for (int t = 0; t < 24; ++t)
+            for (std::size_t c = 0; c < lats.size(); ++c) values.push_back(value(t, lats[c], lons[c]) + 273.15);
+        nc.put(tv, times);
+        nc.put(la, lats);
+        nc.put(lo, lons);
+        nc.put(v, values);
+        nc.close();
+    }
+    auto model = native::load_grid_field({path.string()}, "tos", false);
+    CHECK(model.curvilinear());
+    CHECK(model.cells() == 18 * 36);
+    const auto out = native::run_analyses(load(tmp / "ref.nc", "tos"), std::move(model), {native::Region{}}, "MODEL");
+    CHECK(scalar(out.scalars, "MODEL", "None", "Bias [degC]") == Approx(0.0).margin(1e-9));
+    CHECK(scalar(out.scalars, "MODEL", "None", "Bias Score [1]") == Approx(1.0));
+    CHECK(scalar(out.scalars, "MODEL", "None", "RMSE Score [1]") == Approx(1.0));
+    CHECK(scalar(out.scalars, "MODEL", "None", "Correlation [1]") == Approx(1.0));
+    CHECK(scalar(out.scalars, "MODEL", "None", "Seasonal Cycle Score [1]") == Approx(1.0));
+}

@@ -30,15 +30,20 @@ struct GridField {
     std::vector<science::DateTime> dates;
     std::vector<double> data;           // [step][lat][lon], NaN where missing
     std::vector<double> cell_measures;  // [lat][lon] m2 (area x land/sea fraction); empty: spherical areas
+    // Curvilinear model grids (j, i): 2-D centre coordinates per cell; lat/lon stay empty
+    // until make_comparable samples the field onto the reference grid.
+    std::vector<double> lat2d, lon2d;
 
-    std::size_t cells() const { return lat.size() * lon.size(); }
+    bool curvilinear() const { return !lat2d.empty(); }
+    std::size_t cells() const { return curvilinear() ? lat2d.size() : lat.size() * lon.size(); }
     std::size_t steps() const { return temporal ? time.size() : 1; }
     // Length of every time step in days (from the bounds).
     std::vector<double> step_days() const;
     double mean_step_days() const;
 };
 
-// Reads `variable` from `files` (merged on one time axis when it has one). A depth axis
+// Reads `variable` from `files` (merged on one time axis when it has one). Regular grids
+// have 1-D lat/lon; (j, i) grids need 2-D latitude/longitude coordinates. A depth axis
 // (a third spatial dimension) is reduced to the level nearest 0 when select_surface is set
 // (ilamb3's select_depth(value=0)), else it is an error. Throws DiagnosticError naming the
 // file when the grid is not a regular lat-lon grid or the variable is missing.
@@ -52,7 +57,8 @@ void normalise_grid(GridField& field, bool negative_longitudes);
 void soil_moisture_to_volume_fraction(GridField& field);
 
 // make_comparable (spec 5.1): time scales reconciled, both trimmed to the (year, month)
-// overlap, the model's longitudes in the reference's convention, both grids sorted and the
+// overlap, a curvilinear model sampled onto the reference grid (nearest cell centre in
+// lat/lon degrees, longitudes in [-180, 180), as ilamb3 does), the model's longitudes in the reference's convention, both grids sorted and the
 // model converted to the reference units (water density rule included).
 void make_comparable(GridField& reference, GridField& model);
 

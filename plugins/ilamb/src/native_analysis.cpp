@@ -357,7 +357,9 @@ Outputs run_analyses(GridField ref, GridField com, const std::vector<Region>& re
         double r_mean = 0, c_mean = 0;
         const double sigma_r = moments(R, nested.reference_cell, r_mean);
         const double sigma_c = moments(C, nested.model_cell, c_mean);
-        if (!std::isfinite(sigma_r) || sigma_r < 1e-12 * std::max(1.0, std::abs(r_mean))) continue;
+        // ilamb3 skips a region without spatial variance with np.allclose(std, 0), i.e. an
+        // absolute tolerance of 1e-8 in the reference's units.
+        if (!std::isfinite(sigma_r) || sigma_r <= 1e-8) continue;
         // Pearson correlation over the cells valid in both.
         double sr = 0, sc = 0, count = 0;
         for (std::size_t n = 0; n < N; ++n) {

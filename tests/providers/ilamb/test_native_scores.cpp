@@ -367,3 +367,17 @@ TEST_CASE("a curvilinear model is sampled onto the reference grid", "[ilamb][nat
     CHECK(scalar(out.scalars, "MODEL", "None", "Correlation [1]") == Approx(1.0));
     CHECK(scalar(out.scalars, "MODEL", "None", "Seasonal Cycle Score [1]") == Approx(1.0));
 }
+
+TEST_CASE("a region without spatial variance in the reference has no spatial distribution", "[ilamb][native]") {
+    TempDir tmp;
+    const auto reference = monthly([](int, int m, double, double) { return 5.0 + seasonal(m); });
+    const auto model = monthly([](int, int m, double la, double lo) { return pattern(la, lo) + seasonal(m); });
+    const auto out = score(tmp, reference, model, regular_grid(9, 18), regular_grid(9, 18));
+    CHECK(std::isnan(scalar(out.scalars, "MODEL", "None", "Spatial Distribution Score [1]")));
+    CHECK(std::isfinite(scalar(out.scalars, "MODEL", "None", "Bias Score [1]")));
+    // The overall score averages the scores that exist: bias, RMSE and seasonal cycle.
+    const double expected = (scalar(out.scalars, "MODEL", "None", "Bias Score [1]") +
+                             scalar(out.scalars, "MODEL", "None", "RMSE Score [1]") +
+                             scalar(out.scalars, "MODEL", "None", "Seasonal Cycle Score [1]")) / 3.0;
+    CHECK(native::overall_scores(out.scalars, "MODEL").at(0).second == Approx(expected));
+}

@@ -1,5 +1,7 @@
 // The ILAMB provider: one diagnostic per configure entry, run by ilamb3 in its conda environment.
 #include "ref/ilamb/ilamb.hpp"
+#include "ref/ilamb/native.hpp"
+#include "ref/tooling/backend.hpp"
 
 #include <fstream>
 
@@ -8,6 +10,8 @@ namespace ref::ilamb {
 namespace fs = std::filesystem;
 
 namespace {
+
+constexpr const char* kProviderVersion = "0.17.2";
 
 void write_text(const fs::path& path, const std::string& text) {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -42,6 +46,7 @@ json IlambDiagnostic::extra_declaration() const {
             {"reference_source_id", reference_source_id_of(entry_.name)},
             {"variable_id", variable_id_of(entry_)},
             {"sources", sources},
+            {"backends", native::has_native_backend(entry_) ? json::array({"native", "ilamb"}) : json::array({"ilamb"})},
             {"description", "ILAMB " + std::string(entry_.realm == "land" ? "land" : "ocean (IOMB)") +
                                 " benchmark of " + variable_id_of(entry_) + " against " +
                                 reference_source_id_of(entry_.name)}};
@@ -52,6 +57,10 @@ plugin::ExecutionResult IlambDiagnostic::execute(const plugin::ExecutionDefiniti
     fs::create_directories(out);
     const auto selectors = model_selectors(definition);
     const tooling::CondaEnvironment environment(environment_spec(), definition.settings);
+    const tooling::BackendChoice choice =
+        tooling::choose_backend(definition.settings, environment, native::has_native_backend(entry_), slug());
+    host.info("backend: " + tooling::backend_name(choice.backend) + " (" + choice.reason + ")");
+    if (choice.backend == tooling::Backend::native) return native::execute(entry_, definition, host, kProviderVersion);
 
     // Inputs first: a missing reference file or dataset fails before the tool starts.
     const std::string config = render_config(entry_, definition);
@@ -81,7 +90,7 @@ plugin::ExecutionResult IlambDiagnostic::execute(const plugin::ExecutionDefiniti
     return result;
 }
 
-IlambProvider::IlambProvider() : Provider("ilamb", "ILAMB", "0.17.2") {
+IlambProvider::IlambProvider() : Provider("ilamb", "ILAMB", kProviderVersion) {
     for (const auto& entry : configure_entries()) add<IlambDiagnostic>(entry);
 }
 

@@ -18,8 +18,9 @@ packages=(
   libssl-dev
   # tests and benchmarks (the tests start their own PostgreSQL and Redis servers)
   catch2 netcdf-bin hyperfine time sqlite3 postgresql redis-server
-  # the ESGF-scale catalog test writes its catalogs with Python (standard library only)
-  python3
+  # the ESGF-scale catalog test writes its catalogs with Python (standard library only); the
+  # native science is cross-checked against xarray/numpy/scipy (tests/native_sample, bench/science)
+  python3 python3-xarray python3-netcdf4 python3-cftime python3-scipy
 )
 
 missing=()

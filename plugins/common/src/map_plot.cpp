@@ -48,9 +48,7 @@ void text_at(cairo_t* cr, const std::string& text, double x, double y, double si
     cairo_show_text(cr, text.c_str());
 }
 
-}  // namespace
-
-void write_map_plot(const std::string& path, const MapPlot& plot) {
+void draw_panel(cairo_t* cr, const std::string& path, const MapPlot& plot, double offset) {
     if (plot.lat.empty() || plot.lon.empty() || plot.values.size() != plot.lat.size() * plot.lon.size())
         throw std::invalid_argument(path + ": a map needs lat x lon values (" + std::to_string(plot.values.size()) +
                                     " for " + std::to_string(plot.lat.size()) + " x " + std::to_string(plot.lon.size()) + ")");
@@ -83,12 +81,8 @@ void write_map_plot(const std::string& path, const MapPlot& plot) {
     const auto to_x = [&](double lon) { return x0 + (lon - west) * scale; };
     const auto to_y = [&](double lat) { return y0 + (north - lat) * scale; };
 
-    std::unique_ptr<cairo_surface_t, decltype(&cairo_surface_destroy)> surface(
-        cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, height), cairo_surface_destroy);
-    std::unique_ptr<cairo_t, decltype(&cairo_destroy)> context(cairo_create(surface.get()), cairo_destroy);
-    cairo_t* cr = context.get();
-    cairo_set_source_rgb(cr, 1, 1, 1);
-    cairo_paint(cr);
+    cairo_save(cr);
+    cairo_translate(cr, 0, offset);
     cairo_set_antialias(cr, CAIRO_ANTIALIAS_NONE);
     for (std::size_t i = 0; i < plot.lat.size(); ++i) {
         const double ya = to_y(lat_bounds[2 * i]), yb = to_y(lat_bounds[2 * i + 1]);
@@ -136,7 +130,23 @@ void write_map_plot(const std::string& path, const MapPlot& plot) {
     }
     text_at(cr, plot.units, bar_x + bar_w / 2, bar_y - 6, 12, 0.5, 1.0);
     text_at(cr, plot.title, width / 2.0, top / 2, 16, 0.5, 0.5, true);
+    cairo_restore(cr);
+}
 
+}  // namespace
+
+void write_map_plot(const std::string& path, const MapPlot& plot) { write_map_panels(path, {plot}); }
+
+void write_map_panels(const std::string& path, const std::vector<MapPlot>& panels) {
+    if (panels.empty()) throw std::invalid_argument(path + ": no map to draw");
+    std::unique_ptr<cairo_surface_t, decltype(&cairo_surface_destroy)> surface(
+        cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, height * static_cast<int>(panels.size())),
+        cairo_surface_destroy);
+    std::unique_ptr<cairo_t, decltype(&cairo_destroy)> context(cairo_create(surface.get()), cairo_destroy);
+    cairo_t* cr = context.get();
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    for (std::size_t i = 0; i < panels.size(); ++i) draw_panel(cr, path, panels[i], static_cast<double>(i) * height);
     cairo_surface_flush(surface.get());
     if (const auto status = cairo_status(cr); status != CAIRO_STATUS_SUCCESS)
         throw std::runtime_error(path + ": drawing failed: " + cairo_status_to_string(status));

@@ -23,4 +23,7 @@ struct MapPlot {
 // sizes disagree and std::runtime_error when the file cannot be written.
 void write_map_plot(const std::string& path, const MapPlot& plot);
 
+// Several maps stacked top to bottom in one PNG (e.g. model, reference, difference).
+void write_map_panels(const std::string& path, const std::vector<MapPlot>& panels);
+
 }  // namespace ref::science

@@ -115,24 +115,19 @@ ModeInput read_mode_input(const std::vector<std::string>& files, const std::stri
     }
     in.first_year = all.dates[steps.front()].year;
     in.last_year = all.dates[steps.back()].year;
+    // The kept steps are contiguous: trim the field in place rather than copy it (inputs can be GBs).
+    const std::size_t first = steps.front(), count = steps.size(), cells = all.cell_count();
     sci::Field& f = in.field;
-    f.variable = all.variable;
-    f.files = all.files;
-    f.units = all.units;
-    f.time_units = all.time_units;
-    f.calendar = all.calendar;
-    f.spatial_dims = all.spatial_dims;
-    f.spatial_shape = all.spatial_shape;
-    const std::size_t cells = all.cell_count();
-    for (const auto t : steps) {
-        f.time.push_back(all.time[t]);
-        f.time_bounds.push_back(all.time_bounds[2 * t]);
-        f.time_bounds.push_back(all.time_bounds[2 * t + 1]);
-        f.dates.push_back(all.dates[t]);
-        const auto values = all.step(t);
-        f.data.insert(f.data.end(), values.begin(), values.end());
-    }
-    (void)cells;
+    f = std::move(all);
+    const auto keep = [&](auto& values, std::size_t per_step) {
+        values.erase(values.begin() + static_cast<std::ptrdiff_t>((first + count) * per_step), values.end());
+        values.erase(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(first * per_step));
+        values.shrink_to_fit();
+    };
+    keep(f.time, 1);
+    keep(f.dates, 1);
+    keep(f.time_bounds, 2);
+    keep(f.data, cells);
     if (variable == "psl") {
         for (auto& v : f.data) v /= 100.0;  // Pa -> hPa
         f.units = "hPa";

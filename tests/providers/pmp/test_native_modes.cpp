@@ -8,6 +8,7 @@
 #include "native_test_files.hpp"
 #include "pmp_test_support.hpp"
 #include "ref/science/netcdf_file.hpp"
+#include "skip.hpp"
 
 using namespace pmp_test;
 namespace pmp = ref::pmp;
@@ -221,4 +222,37 @@ TEST_CASE("the diagnostics declare their backends; ENSO has no native one", "[pm
     const json datasets = {{"cmip6", {model_row("cmip6", "ts", "/m/ts.nc")}}};
     const auto def = definition("enso_tel", dir / "out", datasets, {{"backend", "native"}});
     CHECK_THROWS_WITH(find_diagnostic("enso_tel").execute(def, quiet_host()), Catch::Contains("no native implementation"));
+}
+
+TEST_CASE("native PDO on the CMIP6 sample data: two members of ACCESS-ESM1-5 hist-GHG", "[pmp][native][modes][sample]") {
+    const char* env = std::getenv("REF_SAMPLE_DATA_DIR");
+    const fs::path root = env && *env ? fs::path(env) : fs::path(REF_SAMPLE_DATA_DIR);
+    const fs::path base = root / "CMIP6/DAMIP/CSIRO/ACCESS-ESM1-5/hist-GHG";
+    const fs::path r1 = base / "r1i1p1f1/Amon/ts/gn/v20200615/ts_Amon_ACCESS-ESM1-5_hist-GHG_r1i1p1f1_gn_200001-202012.nc";
+    const fs::path r2 = base / "r2i1p1f1/Amon/ts/gn/v20200615/ts_Amon_ACCESS-ESM1-5_hist-GHG_r2i1p1f1_gn_200001-202012.nc";
+    if (!fs::exists(r1) || !fs::exists(r2)) {
+        ref::test::skip_test("the CMIP6 sample data are not in " + root.string());
+        return;
+    }
+    const TempDir dir;
+    const json datasets = {{"cmip6", {model_row("cmip6", "ts", r1.string(), "ACCESS-ESM1-5", "hist-GHG")}},
+                           {"obs4mips", {reference_row("HadISST-1-1", "ts", r2.string())}}};
+    const auto def = definition("extratropical-modes-of-variability-pdo", dir / "out", datasets, {{"backend", "native"}});
+    find_diagnostic("extratropical-modes-of-variability-pdo").execute(def, quiet_host());
+    // As the fixture of the tool's run on these files: model period 2000-2005, same file names.
+    CHECK(fs::exists(dir / "out" / "var_mode_PDO_EOF1_stat_cmip6_hist-GHG_mo_atm_ACCESS-ESM1-5_r1i1p1f1_2000-2005_cmec.json"));
+    CHECK(fs::exists(dir / "out" / "PDO_ts_EOF1_monthly_cmip6_ACCESS-ESM1-5_hist-GHG_r1i1p1f1_mo_atm_2000-2005_cbf.nc"));
+    CHECK(fs::exists(dir / "out" / "PDO_ts_EOF1_monthly_obs_2000-2005.nc"));
+    const json metric = read_json(dir / "out" / "diagnostic.json");
+    const json& cbf =
+        metric["RESULTS"]["model"]["cmip6"]["ACCESS-ESM1-5"]["r1i1p1f1"]["hist-GHG"]["HadISST-1-1"]["PDO"]["monthly"]["cbf"];
+    REQUIRE(cbf.size() == 14);
+    for (const auto& [name, value] : cbf.items()) {
+        INFO(name);
+        CHECK(value.is_number());
+    }
+    CHECK(cbf["cor"].get<double>() > -1.0);
+    CHECK(cbf["cor"].get<double>() < 1.0);  // two members differ
+    CHECK(cbf["frac"].get<double>() > 0.0);
+    CHECK(cbf["frac"].get<double>() < 1.0);
 }

@@ -169,6 +169,33 @@ sci::Field read_or_fail(const std::vector<std::string>& files, const std::string
     }
 }
 
+// The files with a time step inside [first, last]; whole-period 3-D files are large, so the
+// others are not read at all. Files whose time axis cannot be decoded are kept (read_field reports them).
+std::vector<std::string> files_covering(const std::vector<std::string>& files, const sci::DateTime& first,
+                                        const sci::DateTime& last) {
+    std::vector<std::string> out;
+    for (const auto& path : files) {
+        try {
+            const sci::NetcdfFile file(path);
+            const auto time = file.read("time");
+            const sci::CfTime decoder(file.string_attribute("time", "units").value_or(""),
+                                      file.string_attribute("time", "calendar").value_or(""));
+            bool inside = false;
+            for (const double t : time) {
+                const auto date = decoder.decode(t);
+                if (date >= first && date <= last) {
+                    inside = true;
+                    break;
+                }
+            }
+            if (inside) out.push_back(path);
+        } catch (const std::exception&) {
+            out.push_back(path);
+        }
+    }
+    return out;
+}
+
 sci::LatLonGrid grid_or_fail(const std::string& path, const std::string& variable) {
     try {
         return sci::read_lat_lon_grid(path, variable);
@@ -368,10 +395,15 @@ void run_native_annual_cycle(const ModelSelection& model, const ReferenceSelecti
         v + "_" + data + "_clims.198101-200512.AC." + kAnnualCycleClimatologyVersion + ".nc";
 
     host.progress(0.0, "reading the model");
-    const sci::Field model_field = read_or_fail(model.files, v);
+    const sci::DateTime first{1981, 1, 1}, last{2005, 12, 31, 23, 59, 59};
+    std::vector<std::string> model_files = files_covering(model.files, first, last);
+    if (model_files.empty())
+        throw plugin::DiagnosticError("no model file has data between 1981-01 and 2005-12 (first file: " +
+                                      model.files.front() + ")");
+    const sci::Field model_field = read_or_fail(model_files, v);
     sci::MonthlyClimatology model_climatology;
     try {
-        model_climatology = sci::monthly_climatology(model_field, {1981, 1, 1}, {2005, 12, 31, 23, 59, 59});
+        model_climatology = sci::monthly_climatology(model_field, first, last);
     } catch (const std::exception& e) {
         throw plugin::DiagnosticError(std::string("the model climatology 1981-01..2005-12 cannot be formed: ") + e.what());
     }
@@ -387,7 +419,7 @@ void run_native_annual_cycle(const ModelSelection& model, const ReferenceSelecti
         throw plugin::DiagnosticError(e.what());
     }
 
-    const sci::LatLonGrid model_grid = grid_or_fail(model.files.front(), v);
+    const sci::LatLonGrid model_grid = grid_or_fail(model_files.front(), v);
     const sci::LatLonGrid reference_grid = grid_or_fail(reference.path, v);
     const sci::LatLonGrid target = sci::uniform_global_grid(2.5, 2.5);
     const sci::ConservativeRegridder model_regrid(model_grid, target);
@@ -409,13 +441,13 @@ void run_native_annual_cycle(const ModelSelection& model, const ReferenceSelecti
             const double hpa = std::stod(level);
             const std::size_t nm = model_field.spatial_shape.empty() ? 1 : model_field.spatial_shape.front();
             const std::size_t nr = reference_field.spatial_shape.empty() ? 1 : reference_field.spatial_shape.front();
-            const std::size_t im = level_index(model.files.front(), model_field, hpa);
+            const std::size_t im = level_index(model_files.front(), model_field, hpa);
             const std::size_t ir = level_index(reference.path, reference_field, hpa);
             m = select_level(m, 12, nm, im);
             r = select_level(r, 12, nr, ir);
         }
         if (m.size() != 12 * model_grid.cell_count())
-            throw plugin::DiagnosticError(model.files.front() + ": " + v + " is not laid out as (time, lat, lon)" +
+            throw plugin::DiagnosticError(model_files.front() + ": " + v + " is not laid out as (time, lat, lon)" +
                                           (level.empty() ? "" : " per level"));
         if (r.size() != 12 * reference_grid.cell_count())
             throw plugin::DiagnosticError(reference.path + ": " + v + " is not laid out as (time, lat, lon)" +

@@ -224,3 +224,37 @@ TEST_CASE("native annual-cycle converts pr to mm/day and selects pressure levels
         CHECK(b850 - b200 == Approx(-1.0).epsilon(1e-4));
     }
 }
+
+TEST_CASE("native annual-cycle reads only the model files that reach into 1981-2005", "[pmp][native][annual-cycle]") {
+    const TempDir dir;
+    MonthlyFile early;  // another grid: reading it with the others would fail
+    early.grid = {10.0, 10.0};
+    early.first_year = 1950;
+    early.last_year = 1960;
+    early.value = [](int, int, std::size_t, double, double) { return 1000.0; };
+    pmp_native_test::write_monthly(dir / "ts_1950.nc", early);
+    MonthlyFile period;
+    period.first_year = 1981;
+    period.last_year = 2005;
+    period.value = [](int, int m, std::size_t, double la, double lo) { return surface(m, la, lo); };
+    pmp_native_test::write_monthly(dir / "ts_1981.nc", period);
+    MonthlyFile reference = period;
+    reference.climatology = true;
+    pmp_native_test::write_monthly(dir / "ts_reference.nc", reference);
+
+    const json datasets = {{"cmip6", {model_row("cmip6", "ts", (dir / "ts_1950.nc").string()),
+                                      model_row("cmip6", "ts", (dir / "ts_1981.nc").string())}},
+                           {"pmp-climatology", {reference_row("ERA-5", "ts", (dir / "ts_reference.nc").string())}}};
+    annual_cycle().execute(definition("annual-cycle", dir / "out", datasets, settings_native()), quiet_host());
+    const json metric = read_json(dir / "out" / "diagnostic.json");
+    const json& global = metric["RESULTS"]["model"]["cmip6"]["ACCESS-ESM1-5"]["r1i1p1f1"]["historical"]["ts"]["ERA-5"]["global"];
+    CHECK(global["rms_xy"]["ann"].get<double>() == Approx(0.0).margin(1e-9));
+    CHECK(global["cor_xy"]["mam"].get<double>() == Approx(1.0).epsilon(1e-6));
+
+    // A model without any data in the period is bad data, named.
+    const json early_only = {{"cmip6", {model_row("cmip6", "ts", (dir / "ts_1950.nc").string())}},
+                             {"pmp-climatology", {reference_row("ERA-5", "ts", (dir / "ts_reference.nc").string())}}};
+    CHECK_THROWS_WITH(
+        annual_cycle().execute(definition("annual-cycle", dir / "out2", early_only, settings_native()), quiet_host()),
+        Catch::Contains("ts_1950.nc") && Catch::Contains("1981-01"));
+}

@@ -385,7 +385,8 @@ json annual_cycle_statistics(const sci::LatLonGrid& grid, std::span<const double
     return out;
 }
 
-void run_native_annual_cycle(const ModelSelection& model, const ReferenceSelection& reference, const fs::path& out,
+namespace {
+void run_native_annual_cycle_unchecked(const ModelSelection& model, const ReferenceSelection& reference, const fs::path& out,
                              const plugin::Host& host) {
     const AnnualCycleVariable* variable = find_annual_cycle_variable(model.variable_id);
     if (!variable) throw plugin::DiagnosticError("annual-cycle does not support variable '" + model.variable_id + "'");
@@ -502,6 +503,25 @@ void run_native_annual_cycle(const ModelSelection& model, const ReferenceSelecti
                 {"attributes", {{"units", units}}}}}}}};
         sci::cmec::write_json_atomically(out / (var_name + "_2.5x2.5_regrid2_metrics_basicTest_cmec.json"), native);
         host.progress(0.4 + 0.6 * static_cast<double>(li + 1) / static_cast<double>(levels.size()), var_name);
+    }
+}
+
+}  // namespace
+
+// Numerical failures (no valid cell, mismatched grids) become bad-data errors that name the inputs.
+void run_native_annual_cycle(const ModelSelection& model, const ReferenceSelection& reference, const fs::path& out,
+                             const plugin::Host& host) {
+    try {
+        run_native_annual_cycle_unchecked(model, reference, out, host);
+    } catch (const plugin::Error&) {
+        throw;
+    } catch (const std::system_error&) {
+        throw;
+    } catch (const std::bad_alloc&) {
+        throw;
+    } catch (const std::exception& e) {
+        throw plugin::DiagnosticError("cannot compute " + std::string("annual-cycle") + " natively from " +
+                                      model.files.front() + " and " + reference.path + ": " + e.what());
     }
 }
 

@@ -348,7 +348,8 @@ void write_north_test(const fs::path& out, const std::string& stem, const sci::E
 
 }  // namespace
 
-void run_native_mode(const ModeConfig& mode, const ModelSelection& model, const ReferenceSelection& reference,
+namespace {
+void run_native_mode_unchecked(const ModeConfig& mode, const ModelSelection& model, const ReferenceSelection& reference,
                      const fs::path& out, const plugin::Host& host) {
     const ModeGeometry geometry = mode_geometry(mode.mode);
     const std::string& var = mode.variable_id;
@@ -603,6 +604,25 @@ void run_native_mode(const ModeConfig& mode, const ModelSelection& model, const 
                                   mod_period;
     sci::cmec::write_json_atomically(out / (json_stem + ".json"), native);
     sci::cmec::write_json_atomically(out / (json_stem + "_cmec.json"), native);
+}
+
+}  // namespace
+
+// Numerical failures (no valid cell, mismatched grids) become bad-data errors that name the inputs.
+void run_native_mode(const ModeConfig& mode, const ModelSelection& model, const ReferenceSelection& reference,
+                     const fs::path& out, const plugin::Host& host) {
+    try {
+        run_native_mode_unchecked(mode, model, reference, out, host);
+    } catch (const plugin::Error&) {
+        throw;
+    } catch (const std::system_error&) {
+        throw;
+    } catch (const std::bad_alloc&) {
+        throw;
+    } catch (const std::exception& e) {
+        throw plugin::DiagnosticError("cannot compute " + std::string("the " + mode.mode + " mode") + " natively from " +
+                                      model.files.front() + " and " + reference.path + ": " + e.what());
+    }
 }
 
 }  // namespace ref::pmp

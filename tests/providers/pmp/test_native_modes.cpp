@@ -47,7 +47,7 @@ double second_pc(int year, int month) {
     return std::sin(2 * std::numbers::pi * t / 7.3);
 }
 
-MonthlyFile mode_file(const std::string& variable, double (*pattern)(double, double), bool land) {
+MonthlyFile mode_file(const std::string& variable, double (*pattern)(double, double), bool land, double second = 0.05) {
     MonthlyFile f;
     f.variable = variable;
     f.units = variable == "psl" ? "Pa" : "K";
@@ -57,7 +57,7 @@ MonthlyFile mode_file(const std::string& variable, double (*pattern)(double, dou
     const double base = variable == "psl" ? 101325.0 : 290.0, scale = variable == "psl" ? 300.0 : 1.5;
     f.value = [=](int y, int m, std::size_t, double la, double lo) -> double {
         if (land && lo > 60 && lo < 120) return NAN;  // land where the reference has no data
-        return base + scale * (pattern(la, lo) * pc_of(y, m) + 0.05 * std::cos(la / 9.0) * std::sin(lo / 20.0) * second_pc(y, m) +
+        return base + scale * (pattern(la, lo) * pc_of(y, m) + second * std::cos(la / 9.0) * std::sin(lo / 20.0) * second_pc(y, m) +
                                3.0 * std::cos(2 * std::numbers::pi * (m - 1) / 12.0) * std::cos(la / 60.0));
     };
     return f;
@@ -255,4 +255,28 @@ TEST_CASE("native PDO on the CMIP6 sample data: two members of ACCESS-ESM1-5 his
     CHECK(cbf["cor"].get<double>() < 1.0);  // two members differ
     CHECK(cbf["frac"].get<double>() > 0.0);
     CHECK(cbf["frac"].get<double>() < 1.0);
+}
+
+TEST_CASE("native NPGO uses the second EOF and reports eof1 and eof2", "[pmp][native][modes]") {
+    const TempDir dir;
+    // Two clear modes: the PDO-like pattern and a weaker wave pattern (the NPGO stand-in).
+    pmp_native_test::write_monthly(dir / "ts_obs.nc", mode_file("ts", pdo_pattern, false, 0.4));
+    pmp_native_test::write_monthly(dir / "ts_model.nc", mode_file("ts", pdo_pattern, false, 0.4));
+    const fs::path out = dir / "out";
+    const json metric = run_mode(out, "NPGO", "ts", dir / "ts_model.nc", dir / "ts_obs.nc", "HadISST-1-1");
+    CHECK(metric["DIMENSIONS"]["method"] ==
+          json{{"cbf", json::object()}, {"eof1", json::object()}, {"eof2", json::object()}});
+    const json& methods =
+        metric["RESULTS"]["model"]["cmip6"]["ACCESS-ESM1-5"]["r1i1p1f1"]["historical"]["HadISST-1-1"]["NPGO"]["monthly"];
+    CHECK(methods["cbf"]["cor"].get<double>() == Approx(1.0).epsilon(1e-9));
+    CHECK(methods["eof2"]["cor"].get<double>() == Approx(1.0).epsilon(1e-9));
+    CHECK(methods["eof1"]["cor"].get<double>() < 0.9);
+    CHECK(methods["eof2"]["frac"].get<double>() < methods["eof1"]["frac"].get<double>());
+    CHECK(methods["attributes"]["best_matching_model_eofs__cor"] == 2);
+    CHECK(methods["attributes"]["best_matching_model_eofs__rms"] == 2);
+    CHECK(fs::exists(out / "NPGO_ts_EOF2_monthly_obs_1990-2005.nc"));
+    CHECK(fs::exists(out / "NPGO_ts_EOF2_monthly_cmip6_ACCESS-ESM1-5_historical_r1i1p1f1_mo_atm_1990-2005_cbf.nc"));
+    CHECK(fs::exists(out / "NPGO_ts_EOF1_monthly_cmip6_ACCESS-ESM1-5_historical_r1i1p1f1_mo_atm_1990-2005.nc"));
+    CHECK(fs::exists(out / "NPGO_ts_EOF2_monthly_cmip6_ACCESS-ESM1-5_historical_r1i1p1f1_mo_atm_1990-2005_eof2_compare_obs.png"));
+    CHECK(fs::exists(out / "var_mode_NPGO_EOF2_stat_cmip6_historical_mo_atm_ACCESS-ESM1-5_r1i1p1f1_1990-2005_cmec.json"));
 }

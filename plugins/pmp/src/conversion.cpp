@@ -337,4 +337,11 @@ plugin::ExecutionResult write_bundles(const fs::path& out, const Bundles& bundle
     return result;
 }
 
+plugin::ExecutionResult write_native_bundles(const fs::path& out, Bundles bundles) {
+    bundles.output["provenance"]["environment"] = {{"backend", "native"}, {"provider", "pmp"}, {"version", kProviderVersion}};
+    plugin::ExecutionResult result = write_bundles(out, bundles);
+    result.details = {{"backend", "native"}, {"version", kProviderVersion}};
+    return result;
+}
+
 }  // namespace ref::pmp

@@ -1,6 +1,7 @@
 // The PMP provider and its diagnostics: declare, run the PMP drivers in the provider's
 // conda environment, convert their outputs.
 #include "ref/pmp/pmp.hpp"
+#include "ref/tooling/backend.hpp"
 #include "ref/tooling/digest.hpp"
 
 #include <cctype>
@@ -35,6 +36,14 @@ ReferenceSelection reference_of(const plugin::ExecutionDefinition& definition, c
     return reference;
 }
 
+// Which backend runs this execution; the reason goes to the execution log.
+tooling::Backend choose(const plugin::ExecutionDefinition& definition, const tooling::CondaEnvironment& environment,
+                        bool native_available, const std::string& slug, const plugin::Host& host) {
+    const tooling::BackendChoice choice = tooling::choose_backend(definition.settings, environment, native_available, slug);
+    host.info("backend " + tooling::backend_name(choice.backend) + " (" + choice.reason + ")");
+    return choice.backend;
+}
+
 class AnnualCycle : public plugin::Diagnostic {
 public:
     AnnualCycle() : Diagnostic("annual-cycle", "Annual Cycle", 5) {}
@@ -48,18 +57,23 @@ public:
     json extra_declaration() const override {
         return {{"description",
                  "Annual cycle statistics (bias, RMS, correlation, ...) of a model's 1981-2005 climatology against "
-                 "the PMP reference climatologies, computed by PMP's mean climate driver"}};
+                 "the PMP reference climatologies, computed by PMP's mean climate driver or natively"},
+                {"backends", {"native", "pmp"}}};
     }
     plugin::ExecutionResult execute(const plugin::ExecutionDefinition& definition, const plugin::Host& host) override {
         const fs::path out = output_directory(definition);
         const ModelSelection model = select_model(definition);
         const ReferenceSelection reference = reference_of(definition, "pmp-climatology", host);
         const tooling::CondaEnvironment environment(environment_spec(), definition.settings);
-        run_plan(plan_annual_cycle(model, reference, out), environment, out, host);
+        const bool native = choose(definition, environment, true, slug(), host) == tooling::Backend::native;
+        if (native)
+            run_native_annual_cycle(model, reference, out, host);
+        else
+            run_plan(plan_annual_cycle(model, reference, out), environment, out, host);
         const Bundles bundles = convert_annual_cycle(
             out, {model.source_type, model.source_id, model.member_id, model.experiment_id, model.variable_id,
                   reference.source_id});
-        return write_bundles(out, bundles);
+        return native ? write_native_bundles(out, bundles) : write_bundles(out, bundles);
     }
 };
 
@@ -75,12 +89,14 @@ public:
     }
     json extra_declaration() const override {
         return {{"description", "ENSO metrics collection " + collection_.name + " computed by EnsoMetrics " +
-                                    std::string(kEnsoMetricsVersion) + " through PMP"}};
+                                    std::string(kEnsoMetricsVersion) + " through PMP"},
+                {"backends", {"pmp"}}};
     }
     plugin::ExecutionResult execute(const plugin::ExecutionDefinition& definition, const plugin::Host& host) override {
         const fs::path out = output_directory(definition);
         const ModelSelection model = select_model(definition);
         const tooling::CondaEnvironment environment(environment_spec(), definition.settings);
+        choose(definition, environment, false, slug(), host);  // tool only; an explicit native fails here
         run_plan(plan_enso(collection_, definition, model, out), environment, out, host);
         const Bundles bundles = convert_enso(out, {collection_.name, model.source_type, model.source_id,
                                                    model.member_id, model.grid_label, model.experiment_id});
@@ -110,17 +126,22 @@ public:
     json extra_declaration() const override {
         return {{"description", "The " + mode_.mode + " mode of variability (" + mode_.variable_id +
                                     ") of a model against " + mode_.reference_source_id +
-                                    ": conventional EOF and common basis function methods of PMP"}};
+                                    ": conventional EOF and common basis function methods of PMP"},
+                {"backends", {"native", "pmp"}}};
     }
     plugin::ExecutionResult execute(const plugin::ExecutionDefinition& definition, const plugin::Host& host) override {
         const fs::path out = output_directory(definition);
         const ModelSelection model = select_model(definition);
         const ReferenceSelection reference = reference_of(definition, "obs4mips", host);
         const tooling::CondaEnvironment environment(environment_spec(), definition.settings);
-        run_plan(plan_mode(mode_, model, reference, out), environment, out, host);
+        const bool native = choose(definition, environment, true, slug(), host) == tooling::Backend::native;
+        if (native)
+            run_native_mode(mode_, model, reference, out, host);
+        else
+            run_plan(plan_mode(mode_, model, reference, out), environment, out, host);
         const Bundles bundles = convert_mode(out, {model.source_type, model.source_id, model.member_id,
                                                    model.experiment_id, reference.source_id});
-        return write_bundles(out, bundles);
+        return native ? write_native_bundles(out, bundles) : write_bundles(out, bundles);
     }
 
 private:

@@ -245,10 +245,16 @@ TEST_CASE("pmp ENSO runs the embedded driver with the environment's python", "[p
 TEST_CASE("pmp execution fails clearly without the environment", "[pmp][execute][failure]") {
     FakeEnvironment env;
     env.remove_environment();
-    const auto def = definition("annual-cycle", env.out(), annual_cycle_datasets("/m/ts.nc"), env.settings());
+    json settings = env.settings();
+    settings["backend"] = "tool";
+    const auto def = definition("annual-cycle", env.out(), annual_cycle_datasets("/m/ts.nc"), settings);
     CHECK_THROWS_AS(diagnostic("annual-cycle").execute(def, no_host()), SystemError);
     CHECK_THROWS_WITH(diagnostic("annual-cycle").execute(def, no_host()),
                       Catch::Contains("ref-engine providers setup --provider pmp"));
+    // auto without the environment runs natively, which names the unreadable model file.
+    const auto automatic = definition("annual-cycle", env.out(), annual_cycle_datasets("/m/ts.nc"), env.settings());
+    CHECK_THROWS_AS(diagnostic("annual-cycle").execute(automatic, no_host()), DiagnosticError);
+    CHECK_THROWS_WITH(diagnostic("annual-cycle").execute(automatic, no_host()), Catch::Contains("/m/ts.nc"));
 }
 
 TEST_CASE("pmp execution fails when the PMP driver is not installed", "[pmp][execute][failure]") {

@@ -8,8 +8,11 @@
 #include "ref/plugin.hpp"
 #include "ref/tooling/conda.hpp"
 #include "ref/tooling/process.hpp"
+#include "ref/science/grid.hpp"
 
+#include <array>
 #include <filesystem>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -166,6 +169,46 @@ Bundles convert_enso(const fs::path& out, const EnsoContext& context);
 
 // Writes diagnostic.json, output.json and series.json (`[]`) into `out`.
 plugin::ExecutionResult write_bundles(const fs::path& out, const Bundles& bundles);
+
+// ---- Native backend (docs: README "Native backend") ----
+
+// PMP's number formatting before JSON: "{:.5e}" read back as a float (6 significant digits).
+double round_like_pmp(double value);
+
+// The regions annual-cycle computes for a variable (as the tool path's parameter file).
+std::vector<std::string> annual_cycle_regions(const std::string& variable_id);
+
+// A rectangular region on a regular grid: the cells whose centres lie inside (inclusive).
+struct RegionBox {
+    double lat_min = -90, lat_max = 90, lon_min = 0, lon_max = 360;  // longitudes compared modulo 360
+};
+RegionBox annual_cycle_region(const std::string& region);
+
+struct RegionCut {
+    science::LatLonGrid grid;        // the region's rows and columns, in stored order
+    std::vector<std::size_t> cells;  // their indices in the full grid, [row][column]
+};
+RegionCut cut_region(const science::LatLonGrid& grid, const RegionBox& box);
+
+// Statistics of one region (spec §3.3): `model`/`reference` are [12][cell] climatologies on
+// `grid` (already cut to the region), `month_lengths` the model climatology's month lengths.
+// Returns {statistic: {season: value, "CalendarMonths": ["%.5e" x 12]}} with PMP's rounding.
+json annual_cycle_statistics(const science::LatLonGrid& grid, std::span<const double> model,
+                             std::span<const double> reference, const std::array<double, 12>& month_lengths);
+
+// Computes the annual cycle in C++ and writes what PMP would write into `out`: the
+// collective `<VAR>_2.5x2.5_regrid2_metrics_basicTest_cmec.json` per level and the maps
+// `<VAR>/<VAR>_<SRC>_<MEM>_interpolated_regrid2_<region>_<AC|DJF|...>_basicTest.png`.
+void run_native_annual_cycle(const ModelSelection& model, const ReferenceSelection& reference, const fs::path& out,
+                             const plugin::Host& host);
+
+// Modes of variability in C++ (spec §4.3): writes the `var_mode_..._cmec.json`, the netCDF
+// files and the PNG maps PMP would write into `out`.
+void run_native_mode(const ModeConfig& mode, const ModelSelection& model, const ReferenceSelection& reference,
+                     const fs::path& out, const plugin::Host& host);
+
+// Native runs end with details {"backend": "native", "version": <provider version>}.
+plugin::ExecutionResult write_native_bundles(const fs::path& out, Bundles bundles);
 
 // ---- Running ----
 

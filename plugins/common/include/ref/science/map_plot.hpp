@@ -1,0 +1,29 @@
+#pragma once
+
+// PNG maps of a field on a regular latitude-longitude grid, drawn with cairo.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ref::science {
+
+struct MapPlot {
+    std::string title;
+    std::string units;        // colour bar label
+    std::vector<double> lat;  // cell centres, either order
+    std::vector<double> lon;  // cell centres, ascending within one turn
+    std::vector<double> values;  // [lat][lon]; NaN cells stay blank
+    bool diverging = false;      // blue-white-red around 0 (anomalies, differences)
+    std::optional<double> low, high;  // colour range; from the data when absent
+};
+
+// Writes a 900x520 PNG atomically: one rectangle per cell (edges halfway between centres),
+// a colour bar with ticks, the title and the units. Throws std::invalid_argument when the
+// sizes disagree and std::runtime_error when the file cannot be written.
+void write_map_plot(const std::string& path, const MapPlot& plot);
+
+// Several maps stacked top to bottom in one PNG (e.g. model, reference, difference).
+void write_map_panels(const std::string& path, const std::vector<MapPlot>& panels);
+
+}  // namespace ref::science

@@ -1,0 +1,160 @@
+#include "ref/science/map_plot.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <memory>
+#include <stdexcept>
+
+#include <cairo.h>
+
+#include "ref/science/atomic_file.hpp"
+#include "ref/science/grid.hpp"
+#include "ref/science/plot.hpp"
+
+namespace ref::science {
+namespace {
+
+constexpr int width = 900;
+constexpr int height = 520;
+constexpr double left = 60, right = 30, top = 50, bottom = 110;
+constexpr const char* font = "DejaVu Sans";
+
+struct Rgb {
+    double r, g, b;
+};
+
+Rgb mix(const Rgb& a, const Rgb& b, double f) { return {a.r + (b.r - a.r) * f, a.g + (b.g - a.g) * f, a.b + (b.b - a.b) * f}; }
+
+// Piecewise-linear colour maps: viridis-like for levels, blue-white-red for signed values.
+Rgb colour_at(double f, bool diverging) {
+    static constexpr std::array<Rgb, 5> sequential = {
+        {{0.267, 0.005, 0.329}, {0.231, 0.322, 0.545}, {0.129, 0.569, 0.549}, {0.369, 0.788, 0.384}, {0.993, 0.906, 0.144}}};
+    static constexpr std::array<Rgb, 5> signed_map = {
+        {{0.020, 0.188, 0.380}, {0.400, 0.655, 0.812}, {0.969, 0.969, 0.969}, {0.937, 0.541, 0.384}, {0.404, 0.000, 0.122}}};
+    const auto& stops = diverging ? signed_map : sequential;
+    f = std::clamp(f, 0.0, 1.0) * static_cast<double>(stops.size() - 1);
+    const auto i = std::min(static_cast<std::size_t>(f), stops.size() - 2);
+    return mix(stops[i], stops[i + 1], f - static_cast<double>(i));
+}
+
+void text_at(cairo_t* cr, const std::string& text, double x, double y, double size, double align_x, double align_y,
+             bool bold = false) {
+    cairo_select_font_face(cr, font, CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+    cairo_set_font_size(cr, size);
+    cairo_text_extents_t ext;
+    cairo_text_extents(cr, text.c_str(), &ext);
+    cairo_move_to(cr, x - ext.x_bearing - ext.width * align_x, y - ext.y_bearing - ext.height * align_y);
+    cairo_show_text(cr, text.c_str());
+}
+
+void draw_panel(cairo_t* cr, const std::string& path, const MapPlot& plot, double offset) {
+    if (plot.lat.empty() || plot.lon.empty() || plot.values.size() != plot.lat.size() * plot.lon.size())
+        throw std::invalid_argument(path + ": a map needs lat x lon values (" + std::to_string(plot.values.size()) +
+                                    " for " + std::to_string(plot.lat.size()) + " x " + std::to_string(plot.lon.size()) + ")");
+    const auto lat_bounds = bounds_from_centres(plot.lat, true);
+    const auto lon_bounds = bounds_from_centres(plot.lon, false);
+    double west = lon_bounds.front(), east = lon_bounds.front(), south = 90, north = -90;
+    for (const double b : lon_bounds) west = std::min(west, b), east = std::max(east, b);
+    for (const double b : lat_bounds) south = std::min(south, b), north = std::max(north, b);
+
+    double low = plot.low.value_or(INFINITY), high = plot.high.value_or(-INFINITY);
+    if (!plot.low || !plot.high) {
+        double lo = INFINITY, hi = -INFINITY;
+        for (const double v : plot.values)
+            if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
+        if (plot.diverging && std::isfinite(lo)) hi = std::max(std::fabs(lo), std::fabs(hi)), lo = -hi;
+        if (!plot.low) low = lo;
+        if (!plot.high) high = hi;
+    }
+    if (!std::isfinite(low) || !std::isfinite(high)) low = 0.0, high = 1.0;
+    if (low == high) {
+        const double pad = low == 0.0 ? 1.0 : std::fabs(low) * 0.05;
+        low -= pad, high += pad;
+    }
+
+    // Keep the map's aspect ratio (degrees) inside the available box.
+    const double box_w = width - left - right, box_h = height - top - bottom;
+    const double scale = std::min(box_w / (east - west), box_h / (north - south));
+    const double map_w = scale * (east - west), map_h = scale * (north - south);
+    const double x0 = left + (box_w - map_w) / 2, y0 = top + (box_h - map_h) / 2;
+    const auto to_x = [&](double lon) { return x0 + (lon - west) * scale; };
+    const auto to_y = [&](double lat) { return y0 + (north - lat) * scale; };
+
+    cairo_save(cr);
+    cairo_translate(cr, 0, offset);
+    cairo_set_antialias(cr, CAIRO_ANTIALIAS_NONE);
+    for (std::size_t i = 0; i < plot.lat.size(); ++i) {
+        const double ya = to_y(lat_bounds[2 * i]), yb = to_y(lat_bounds[2 * i + 1]);
+        for (std::size_t k = 0; k < plot.lon.size(); ++k) {
+            const double v = plot.values[i * plot.lon.size() + k];
+            if (!std::isfinite(v)) continue;
+            const Rgb c = colour_at((v - low) / (high - low), plot.diverging);
+            const double xa = to_x(lon_bounds[2 * k]), xb = to_x(lon_bounds[2 * k + 1]);
+            cairo_set_source_rgb(cr, c.r, c.g, c.b);
+            cairo_rectangle(cr, std::floor(std::min(xa, xb)), std::floor(std::min(ya, yb)),
+                            std::ceil(std::fabs(xb - xa)) + 1, std::ceil(std::fabs(yb - ya)) + 1);
+            cairo_fill(cr);
+        }
+    }
+    cairo_set_antialias(cr, CAIRO_ANTIALIAS_DEFAULT);
+    cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+    cairo_set_line_width(cr, 1);
+    cairo_rectangle(cr, x0 + 0.5, y0 + 0.5, map_w, map_h);
+    cairo_stroke(cr);
+    // Latitude and longitude labels at the frame's corners.
+    text_at(cr, tick_label(north, 1.0), x0 - 6, y0, 11, 1.0, 0.0);
+    text_at(cr, tick_label(south, 1.0), x0 - 6, y0 + map_h, 11, 1.0, 1.0);
+    text_at(cr, tick_label(west, 1.0), x0, y0 + map_h + 4, 11, 0.0, 0.0);
+    text_at(cr, tick_label(east, 1.0), x0 + map_w, y0 + map_h + 4, 11, 1.0, 0.0);
+
+    // Colour bar.
+    const double bar_x = left + box_w * 0.15, bar_w = box_w * 0.7, bar_y = height - bottom + 40, bar_h = 16;
+    for (int p = 0; p < static_cast<int>(bar_w); ++p) {
+        const Rgb c = colour_at(p / bar_w, plot.diverging);
+        cairo_set_source_rgb(cr, c.r, c.g, c.b);
+        cairo_rectangle(cr, bar_x + p, bar_y, 1.5, bar_h);
+        cairo_fill(cr);
+    }
+    cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+    cairo_rectangle(cr, bar_x + 0.5, bar_y + 0.5, bar_w, bar_h);
+    cairo_stroke(cr);
+    const Ticks ticks = nice_ticks(low, high, 6);
+    for (const double v : ticks.values) {
+        if (v < low || v > high) continue;
+        const double x = bar_x + (v - low) / (high - low) * bar_w;
+        cairo_move_to(cr, x, bar_y + bar_h);
+        cairo_line_to(cr, x, bar_y + bar_h + 4);
+        cairo_stroke(cr);
+        text_at(cr, tick_label(v, ticks.step), x, bar_y + bar_h + 7, 11, 0.5, 0.0);
+    }
+    text_at(cr, plot.units, bar_x + bar_w / 2, bar_y - 6, 12, 0.5, 1.0);
+    text_at(cr, plot.title, width / 2.0, top / 2, 16, 0.5, 0.5, true);
+    cairo_restore(cr);
+}
+
+}  // namespace
+
+void write_map_plot(const std::string& path, const MapPlot& plot) { write_map_panels(path, {plot}); }
+
+void write_map_panels(const std::string& path, const std::vector<MapPlot>& panels) {
+    if (panels.empty()) throw std::invalid_argument(path + ": no map to draw");
+    std::unique_ptr<cairo_surface_t, decltype(&cairo_surface_destroy)> surface(
+        cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, height * static_cast<int>(panels.size())),
+        cairo_surface_destroy);
+    std::unique_ptr<cairo_t, decltype(&cairo_destroy)> context(cairo_create(surface.get()), cairo_destroy);
+    cairo_t* cr = context.get();
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    for (std::size_t i = 0; i < panels.size(); ++i) draw_panel(cr, path, panels[i], static_cast<double>(i) * height);
+    cairo_surface_flush(surface.get());
+    if (const auto status = cairo_status(cr); status != CAIRO_STATUS_SUCCESS)
+        throw std::runtime_error(path + ": drawing failed: " + cairo_status_to_string(status));
+    write_atomically(path, [&](const std::filesystem::path& temporary) {
+        const auto status = cairo_surface_write_to_png(surface.get(), temporary.c_str());
+        if (status != CAIRO_STATUS_SUCCESS)
+            throw std::runtime_error(path + ": cannot write PNG: " + cairo_status_to_string(status));
+    });
+}
+
+}  // namespace ref::science

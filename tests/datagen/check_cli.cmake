@@ -77,8 +77,8 @@ expect_exit(0 --output ${dir} --climate-sensitivity)
 foreach(file
     climate-sensitivity/definitions/esmvaltool-equilibrium-climate-sensitivity.json
     climate-sensitivity/definitions/esmvaltool-climate-at-global-warming-levels.json
-    climate-sensitivity/CMIP6/CMIP/REF-SYN/REFSYN-1-0/abrupt-4xCO2/r1i1p1f1/Amon/rlut/gn/v20240101/rlut_Amon_REFSYN-1-0_abrupt-4xCO2_r1i1p1f1_gn_185001-199912.nc
-    climate-sensitivity/CMIP6/C4MIP/REF-SYN/REFSYN-1-0/esm-1pctCO2/r1i1p1f1/Amon/fco2antt/gn/v20240101/fco2antt_Amon_REFSYN-1-0_esm-1pctCO2_r1i1p1f1_gn_185001-191412.nc)
+    climate-sensitivity/CMIP6/CMIP/REF-SYN/REFCS-1-0/abrupt-4xCO2/r1i1p1f1/Amon/rlut/gn/v20240101/rlut_Amon_REFCS-1-0_abrupt-4xCO2_r1i1p1f1_gn_185001-199912.nc
+    climate-sensitivity/CMIP6/C4MIP/REF-SYN/REFCS-1-0/esm-1pctCO2/r1i1p1f1/Amon/fco2antt/gn/v20240101/fco2antt_Amon_REFCS-1-0_esm-1pctCO2_r1i1p1f1_gn_185001-191412.nc)
   if(NOT EXISTS "${dir}/${file}")
     file(REMOVE_RECURSE "${dir}")
     message(FATAL_ERROR "ref-gen-data --climate-sensitivity did not write ${file}")

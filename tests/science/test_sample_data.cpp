@@ -7,25 +7,15 @@
 #include <numeric>
 
 #include "ref/science/annual_series.hpp"
-#include "skip.hpp"
+#include "sample_data.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-// REF_SAMPLE_DATA_DIR in the environment overrides the folder configured at build time.
-fs::path sample_dir() {
-    if (const char* dir = std::getenv("REF_SAMPLE_DATA_DIR"); dir && *dir) return dir;
-    return REF_SAMPLE_DATA_DIR;
-}
-
-const fs::path access_model = "CMIP6/CMIP/CSIRO/ACCESS-ESM1-5";
-
-bool sample_data_present() {
-    if (fs::is_directory(sample_dir() / access_model)) return true;
-    ref::test::skip_test("sample data not found at " + (sample_dir() / access_model).string());
-    return false;
-}
+using ref::test::access_sample_present;
+const fs::path access_model = ref::test::access_esm_model;
+fs::path sample_dir() { return ref::test::sample_data_dir(); }
 
 double mean(std::vector<double>::const_iterator first, std::vector<double>::const_iterator last) {
     return std::accumulate(first, last, 0.0) / static_cast<double>(last - first);
@@ -34,7 +24,7 @@ double mean(std::vector<double>::const_iterator first, std::vector<double>::cons
 }  // namespace
 
 TEST_CASE("ACCESS-ESM1-5 abrupt-4xCO2 tas warms over 25 years (skipped without sample data)") {
-    if (!sample_data_present()) return;
+    if (!access_sample_present()) return;
     const fs::path run = sample_dir() / access_model / "abrupt-4xCO2/r1i1p1f1";
     const auto series = ref::science::annual_global_mean(
         {(run / "Amon/tas/gn/v20191115/tas_Amon_ACCESS-ESM1-5_abrupt-4xCO2_r1i1p1f1_gn_010101-012512.nc").string()}, "tas",
@@ -51,7 +41,7 @@ TEST_CASE("ACCESS-ESM1-5 abrupt-4xCO2 tas warms over 25 years (skipped without s
 }
 
 TEST_CASE("ACCESS-ESM1-5 piControl overlapping tas files give 80 years (skipped without sample data)") {
-    if (!sample_data_present()) return;
+    if (!access_sample_present()) return;
     const fs::path run = sample_dir() / access_model / "piControl/r1i1p1f1";
     const fs::path tas = run / "Amon/tas/gn/v20210316";
     const auto series = ref::science::annual_global_mean(

@@ -8,6 +8,7 @@
 
 #include <cairo.h>
 
+#include "cairo_text.hpp"
 #include "ref/science/atomic_file.hpp"
 #include "ref/science/grid.hpp"
 #include "ref/science/plot.hpp"
@@ -18,7 +19,6 @@ namespace {
 constexpr int width = 900;
 constexpr int height = 520;
 constexpr double left = 60, right = 30, top = 50, bottom = 110;
-constexpr const char* font = "DejaVu Sans";
 
 struct Rgb {
     double r, g, b;
@@ -38,15 +38,7 @@ Rgb colour_at(double f, bool diverging) {
     return mix(stops[i], stops[i + 1], f - static_cast<double>(i));
 }
 
-void text_at(cairo_t* cr, const std::string& text, double x, double y, double size, double align_x, double align_y,
-             bool bold = false) {
-    cairo_select_font_face(cr, font, CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
-    cairo_set_font_size(cr, size);
-    cairo_text_extents_t ext;
-    cairo_text_extents(cr, text.c_str(), &ext);
-    cairo_move_to(cr, x - ext.x_bearing - ext.width * align_x, y - ext.y_bearing - ext.height * align_y);
-    cairo_show_text(cr, text.c_str());
-}
+using drawing::text_at;
 
 void draw_panel(cairo_t* cr, const std::string& path, const MapPlot& plot, double offset) {
     if (plot.lat.empty() || plot.lon.empty() || plot.values.size() != plot.lat.size() * plot.lon.size())

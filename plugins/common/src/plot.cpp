@@ -11,6 +11,7 @@
 
 #include <cairo.h>
 
+#include "cairo_text.hpp"
 #include "ref/science/atomic_file.hpp"
 
 namespace ref::science {
@@ -22,7 +23,7 @@ constexpr double left = 90;
 constexpr double right = 30;
 constexpr double top = 50;
 constexpr double bottom = 65;
-constexpr const char* font = "DejaVu Sans";
+using drawing::font;
 
 struct Rgb {
     double r, g, b;
@@ -55,15 +56,7 @@ struct Range {
     }
 };
 
-void text_at(cairo_t* cr, const std::string& text, double x, double y, double size, double align_x, double align_y,
-             bool bold = false) {
-    cairo_select_font_face(cr, font, CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
-    cairo_set_font_size(cr, size);
-    cairo_text_extents_t ext;
-    cairo_text_extents(cr, text.c_str(), &ext);
-    cairo_move_to(cr, x - ext.x_bearing - ext.width * align_x, y - ext.y_bearing - ext.height * align_y);
-    cairo_show_text(cr, text.c_str());
-}
+using drawing::text_at;
 
 double text_width(cairo_t* cr, const std::string& text, double size) {
     cairo_select_font_face(cr, font, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);

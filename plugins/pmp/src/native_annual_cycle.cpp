@@ -5,6 +5,7 @@
 #include "ref/science/cmec.hpp"
 #include "ref/science/field.hpp"
 #include "ref/science/map_plot.hpp"
+#include "ref/science/means.hpp"
 #include "ref/science/netcdf_file.hpp"
 #include "ref/science/regrid.hpp"
 
@@ -64,13 +65,6 @@ Moments compare(std::span<const double> a, std::span<const double> b, std::span<
     m.std_reference = std::sqrt(vb / sw);
     m.cor = (cov / sw) / (m.std_model * m.std_reference);
     return m;
-}
-
-double weighted_mean_of(std::span<const double> x, std::span<const double> w) {
-    double s = 0, sw = 0;
-    for (std::size_t i = 0; i < x.size(); ++i)
-        if (std::isfinite(x[i])) s += w[i] * x[i], sw += w[i];
-    return sw > 0 ? s / sw : nan;
 }
 
 // Time-weighted mean of the given months of a [12][cell] climatology.
@@ -148,15 +142,6 @@ std::size_t level_index(const std::string& path, const sci::Field& field, double
 
 bool is_kg_per_m2_s(const std::string& units) {
     return units.empty() || units == "kg m-2 s-1" || units == "kg m^-2 s^-1" || units == "kg/m2/s";
-}
-
-std::vector<double> take_cells(std::span<const double> data, std::size_t cells, const std::vector<std::size_t>& keep) {
-    const std::size_t steps = data.size() / cells;
-    std::vector<double> out;
-    out.reserve(steps * keep.size());
-    for (std::size_t t = 0; t < steps; ++t)
-        for (const auto c : keep) out.push_back(data[t * cells + c]);
-    return out;
 }
 
 sci::Field read_or_fail(const std::vector<std::string>& files, const std::string& variable) {
@@ -261,6 +246,16 @@ RegionBox annual_cycle_region(const std::string& region) {
     throw plugin::DiagnosticError("unknown annual-cycle region '" + region + "'");
 }
 
+std::vector<double> cells_of_each_step(std::span<const double> data, std::size_t cells,
+                                       const std::vector<std::size_t>& keep) {
+    const std::size_t steps = data.size() / cells;
+    std::vector<double> out;
+    out.reserve(steps * keep.size());
+    for (std::size_t t = 0; t < steps; ++t)
+        for (const auto c : keep) out.push_back(data[t * cells + c]);
+    return out;
+}
+
 RegionCut cut_region(const sci::LatLonGrid& grid, const RegionBox& box) {
     RegionCut cut;
     std::vector<std::size_t> rows, columns;
@@ -304,8 +299,8 @@ json annual_cycle_statistics(const sci::LatLonGrid& grid, std::span<const double
         const auto a = model.subspan(k * cells, cells), b = reference.subspan(k * cells, cells);
         const Moments m = compare(a, b, w);
         month_rms[k] = m.rms;
-        month_mean_model[k] = weighted_mean_of(a, w);
-        month_mean_reference[k] = weighted_mean_of(b, w);
+        month_mean_model[k] = sci::weighted_mean(a, w);
+        month_mean_reference[k] = sci::weighted_mean(b, w);
         for (const auto& [name, value] :
              std::vector<std::pair<std::string, double>>{{"bias_xy", m.bias}, {"mae_xy", m.mae}, {"rms_xy", m.rms},
                                                          {"rmsc_xy", m.rmsc}, {"cor_xy", m.cor}, {"std_xy", m.std_model},
@@ -356,8 +351,8 @@ json annual_cycle_statistics(const sci::LatLonGrid& grid, std::span<const double
             dm[c] = a * a;
             dr[c] = b * b;
         }
-        var_model += month_lengths[k] * weighted_mean_of(dm, w);
-        var_reference += month_lengths[k] * weighted_mean_of(dr, w);
+        var_model += month_lengths[k] * sci::weighted_mean(dm, w);
+        var_reference += month_lengths[k] * sci::weighted_mean(dr, w);
     }
     put("rms_xyt", "ann", rms_t / total);
     put("std_xyt", "ann", std::sqrt(var_model / total));
@@ -464,8 +459,8 @@ void run_native_annual_cycle_unchecked(const ModelSelection& model, const Refere
         json regions = json::object();
         for (const auto& region : annual_cycle_regions(v)) {
             const RegionCut cut = cut_region(target, annual_cycle_region(region));
-            const auto mc = take_cells(model_target, target.cell_count(), cut.cells);
-            const auto rc = take_cells(reference_target, target.cell_count(), cut.cells);
+            const auto mc = cells_of_each_step(model_target, target.cell_count(), cut.cells);
+            const auto rc = cells_of_each_step(reference_target, target.cell_count(), cut.cells);
             regions[region] = annual_cycle_statistics(cut.grid, mc, rc, model_climatology.month_lengths);
             write_maps(plot_directory, plot_stem, region, cut.grid, mc, rc, model_climatology.month_lengths, var_name, units);
         }

@@ -7,6 +7,7 @@
 #include "ref/science/eof.hpp"
 #include "ref/science/field.hpp"
 #include "ref/science/map_plot.hpp"
+#include "ref/science/means.hpp"
 #include "ref/science/plot.hpp"
 #include "ref/science/regrid.hpp"
 
@@ -52,28 +53,12 @@ std::vector<std::string> mode_seasons(const ModeConfig& mode) {
     return {"DJF", "MAM", "JJA", "SON"};
 }
 
-double area_mean(std::span<const double> values, std::span<const double> weights) {
-    double s = 0, w = 0;
-    for (std::size_t i = 0; i < values.size(); ++i)
-        if (std::isfinite(values[i])) s += weights[i] * values[i], w += weights[i];
-    return w > 0 ? s / w : nan;
-}
-
 std::vector<double> cell_areas(const sci::LatLonGrid& grid) { return sci::spherical_cell_areas(grid, 1.0).values; }
 
 std::vector<double> take(std::span<const double> values, const std::vector<std::size_t>& cells) {
     std::vector<double> out;
     out.reserve(cells.size());
     for (const auto c : cells) out.push_back(values[c]);
-    return out;
-}
-
-std::vector<double> take_steps(std::span<const double> data, std::size_t full_cells, const std::vector<std::size_t>& cells) {
-    const std::size_t steps = data.size() / full_cells;
-    std::vector<double> out;
-    out.reserve(steps * cells.size());
-    for (std::size_t t = 0; t < steps; ++t)
-        for (const auto c : cells) out.push_back(data[t * full_cells + c]);
     return out;
 }
 
@@ -160,7 +145,7 @@ void remove_domain_mean(std::vector<double>& data, std::size_t steps, const sci:
     const auto areas = take(cell_areas(grid), domain.cells);
     for (std::size_t t = 0; t < steps; ++t) {
         std::span<double> step(data.data() + t * cells, cells);
-        const double mean = area_mean(take(step, domain.cells), areas);
+        const double mean = sci::weighted_mean(take(step, domain.cells), areas);
         for (auto& v : step) v -= mean;
     }
 }
@@ -181,7 +166,7 @@ bool needs_flip(const ModeGeometry& g, const RegionCut& domain, std::span<const 
         return v >= 0;
     }
     const RegionCut box = cut_region(domain.grid, g.sign_box);
-    const double mean = area_mean(take(pattern, box.cells), take(cell_areas(domain.grid), box.cells));
+    const double mean = sci::weighted_mean(take(pattern, box.cells), take(cell_areas(domain.grid), box.cells));
     return g.rule == SignRule::box_mean_positive_flips ? mean >= 0 : mean <= 0;
 }
 
@@ -410,7 +395,7 @@ void run_native_mode_unchecked(const ModeConfig& mode, const ModelSelection& mod
         std::size_t obs_steps = 0, mod_steps = 0;
         std::vector<double> obs_anomalies = season_anomalies(obs.field, season, &obs_steps);
         remove_domain_mean(obs_anomalies, obs_steps, obs.grid, obs_domain);
-        const auto obs_domain_data = take_steps(obs_anomalies, obs.grid.cell_count(), obs_domain.cells);
+        const auto obs_domain_data = cells_of_each_step(obs_anomalies, obs.grid.cell_count(), obs_domain.cells);
         sci::EofAnalysis obs_eof = sci::compute_eofs(obs_domain_data, obs_steps, obs_weights, eofn);
         if (obs_eof.count() < eofn)
             throw plugin::DiagnosticError(reference.path + ": fewer than " + std::to_string(eofn) + " EOFs");
@@ -423,8 +408,8 @@ void run_native_mode_unchecked(const ModeConfig& mode, const ModelSelection& mod
         teleconnection(ref, obs_anomalies);
         reference_results[season] = {{"frac", finite_or_null(ref.frac)},
                                      {"stdv_pc", finite_or_null(ref.stdv_pc)},
-                                     {"mean", finite_or_null(area_mean(ref.pattern, obs_domain_areas))},
-                                     {"mean_glo", finite_or_null(area_mean(ref.teleconnection, obs_areas))}};
+                                     {"mean", finite_or_null(sci::weighted_mean(ref.pattern, obs_domain_areas))},
+                                     {"mean_glo", finite_or_null(sci::weighted_mean(ref.teleconnection, obs_areas))}};
         const std::string obs_stem = prefix + std::to_string(eofn) + "_" + season + "_obs_" + obs_period;
         write_mode_netcdf(out / (obs_stem + ".nc"), obs.grid, ref, units);
         write_map(out / (obs_stem + ".png"), mode.mode + " EOF" + std::to_string(eofn) + " " + season + " " +
@@ -437,7 +422,7 @@ void run_native_mode_unchecked(const ModeConfig& mode, const ModelSelection& mod
         // Model anomalies, on the native grid and on the reference grid (domain only).
         std::vector<double> mod_anomalies = season_anomalies(mod.field, season, &mod_steps);
         remove_domain_mean(mod_anomalies, mod_steps, mod.grid, mod_domain);
-        const auto mod_domain_data = take_steps(mod_anomalies, mod.grid.cell_count(), mod_domain.cells);
+        const auto mod_domain_data = cells_of_each_step(mod_anomalies, mod.grid.cell_count(), mod_domain.cells);
         std::vector<double> regridded_domain;
         regridded_domain.reserve(mod_steps * obs_domain.cells.size());
         for (std::size_t t = 0; t < mod_steps; ++t) {
@@ -454,8 +439,8 @@ void run_native_mode_unchecked(const ModeConfig& mode, const ModelSelection& mod
             return json{{"frac", finite_or_null(m.frac)},
                         {"stdv_pc", finite_or_null(m.stdv_pc)},
                         {"stdv_pc_ratio_to_obs", finite_or_null(m.stdv_pc / ref.stdv_pc)},
-                        {"mean", finite_or_null(area_mean(domain_pattern, mod_domain_areas))},
-                        {"mean_glo", finite_or_null(area_mean(m.teleconnection, mod_areas))},
+                        {"mean", finite_or_null(sci::weighted_mean(domain_pattern, mod_domain_areas))},
+                        {"mean_glo", finite_or_null(sci::weighted_mean(m.teleconnection, mod_areas))},
                         {"cor", finite_or_null(d.cor)},
                         {"cor_glo", finite_or_null(g.cor)},
                         {"rms", finite_or_null(d.rms)},
@@ -490,7 +475,7 @@ void run_native_mode_unchecked(const ModeConfig& mode, const ModelSelection& mod
                 total[c] = k > 0 ? ss / k - (s / k) * (s / k) : nan;
                 if (!std::isfinite(total[c])) explained[c] = nan;
             }
-            return area_mean(explained, areas) / area_mean(total, areas);
+            return sci::weighted_mean(explained, areas) / sci::weighted_mean(total, areas);
         };
         cbf.frac = variance_fraction(cbf_domain, mod_domain_data, mod_domain_areas);
         const double frac_regrid =

@@ -245,7 +245,7 @@ SeaIceSet write_sea_ice_set(const std::filesystem::path& root) {
 std::vector<GeneratedFile> ClimateSensitivitySet::files_for(const std::string& diagnostic) const {
     std::vector<std::string> experiments;
     std::vector<std::string> variables = {"tas"};
-    std::string only_source = "REFSYN-1-0";
+    std::string only_source = "REFCS-1-0";
     if (diagnostic == "equilibrium-climate-sensitivity") {
         experiments = {"abrupt-4xCO2", "piControl"};
         variables = {"tas", "rsdt", "rsut", "rlut"};
@@ -416,7 +416,7 @@ ClimateSensitivitySet write_climate_sensitivity_set(const std::filesystem::path&
 
     // historical + ssp245 for global warming levels: flat until 1950, then linear warming.
     for (std::size_t m = 0; m < spec.gwl_warming_rates.size(); ++m) {
-        const std::string gwl_model = m == 0 ? model : "REFSYN-" + std::to_string(m + 1) + "-0";
+        const std::string gwl_model = m == 0 ? model : "REFCS-" + std::to_string(m + 1) + "-0";
         const double rate = spec.gwl_warming_rates[m];
         auto tas = [rate](int year) { return 287.0 + (year > 1950 ? rate * (year - 1950) : 0.0); };
         const Run historical{"historical", "piControl", "days since 1850-01-01", "days since 0001-01-01", 0, 0, 1850, 2014};

@@ -14,7 +14,7 @@ using ref::datagen::TemporaryDirectory;
 namespace {
 
 double metric(const fs::path& out, const std::string& name) {
-    return read_json(out / "diagnostic.json")["RESULTS"]["gn"]["r1i1p1f1"]["REFSYN-1-0"]["global"][name].get<double>();
+    return read_json(out / "diagnostic.json")["RESULTS"]["gn"]["r1i1p1f1"]["REFCS-1-0"]["global"][name].get<double>();
 }
 
 std::vector<ref::datagen::GeneratedFile> without_variable(std::vector<ref::datagen::GeneratedFile> files,
@@ -87,7 +87,7 @@ TEST_CASE("short runs use their common years with a warning; spherical areas wit
         CHECK(metric(out.path(), "ecs") == Approx(set.expected.ecs).epsilon(1e-9));
         CHECK(metric(out.path(), "lambda") == Approx(set.expected.lambda).epsilon(1e-9));
         const json metrics = read_json(out.path() / "diagnostic.json");
-        CHECK(metrics["RESULTS"]["gn"]["r1i1p1f1"]["REFSYN-1-0"]["global"]["attributes"]["years"] == 25);
+        CHECK(metrics["RESULTS"]["gn"]["r1i1p1f1"]["REFCS-1-0"]["global"]["attributes"]["years"] == 25);
         CHECK(read_json(out.path() / "series.json")[0]["values"].size() == 25);
     }
     SECTION("TCR needs years 61-80") {

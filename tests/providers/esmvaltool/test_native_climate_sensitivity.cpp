@@ -34,7 +34,7 @@ void check_listed_files_exist(const json& output, const fs::path& directory) {
 }
 
 const json& global_results(const json& metrics) {
-    return metrics.at("RESULTS").at("gn").at("r1i1p1f1").at("REFSYN-1-0").at("global");
+    return metrics.at("RESULTS").at("gn").at("r1i1p1f1").at("REFCS-1-0").at("global");
 }
 
 }  // namespace
@@ -66,7 +66,7 @@ TEST_CASE("native ECS returns the prescribed feedback and sensitivity", "[native
     CHECK(series[0]["index"].size() == 150);
     CHECK(series[0]["index_name"] == "tas_anomaly");
     CHECK(series[0]["dimensions"]["statistic"] == "global annual mean anomaly of rtnt vs tas");
-    CHECK(series[0]["dimensions"]["source_id"] == "REFSYN-1-0");
+    CHECK(series[0]["dimensions"]["source_id"] == "REFCS-1-0");
     for (std::size_t k : {0u, 1u, 75u, 149u}) {
         CHECK(series[0]["index"][k].get<double>() == Approx(set.expected.abrupt_tas_anomaly[k]).margin(1e-9));
         CHECK(series[0]["values"][k].get<double>() == Approx(set.expected.abrupt_rtnt_anomaly[k]).margin(1e-9));
@@ -76,7 +76,7 @@ TEST_CASE("native ECS returns the prescribed feedback and sensitivity", "[native
     check_listed_files_exist(output, out.path());
     CHECK(output["data"]["ecs.nc"]["dimensions"] == json({{"metric", "ecs"}}));
     CHECK(output["data"]["lambda.nc"]["dimensions"] == json({{"metric", "lambda"}}));
-    CHECK(output["plots"]["ecs_regression_REFSYN-1-0.png"]["dimensions"]["statistic"] ==
+    CHECK(output["plots"]["ecs_regression_REFCS-1-0.png"]["dimensions"]["statistic"] ==
           "global annual mean anomaly of rtnt vs tas");
     const ref::science::NetcdfFile ecs_file((out.path() / "ecs.nc").string());
     CHECK(ecs_file.read("ecs").at(0) == Approx(set.expected.ecs).epsilon(1e-9));
@@ -153,8 +153,8 @@ TEST_CASE("native warming levels give each model's exceedance years", "[native][
     const json metrics = read_json(out.path() / "diagnostic.json");
     CHECK(metrics["DIMENSIONS"]["json_structure"] == json({"experiment_id", "global_warming_level", "metric"}));
     const json& results = metrics["RESULTS"]["ssp245"];
-    const auto& first = set.expected.gwl_exceedance_years.at("REFSYN-1-0");
-    const auto& second = set.expected.gwl_exceedance_years.at("REFSYN-2-0");
+    const auto& first = set.expected.gwl_exceedance_years.at("REFCS-1-0");
+    const auto& second = set.expected.gwl_exceedance_years.at("REFCS-2-0");
     CHECK(first.at("1.5") == 2014);
     CHECK(first.at("3.0") == 2077);
     CHECK(first.count("4.0") == 0);

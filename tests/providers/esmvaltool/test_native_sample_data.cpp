@@ -3,7 +3,7 @@
 #include "native_test_support.hpp"
 
 #include "ref/datagen/temp_dir.hpp"
-#include "skip.hpp"
+#include "sample_data.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -16,18 +16,9 @@ using ref::datagen::TemporaryDirectory;
 
 namespace {
 
-fs::path sample_dir() {
-    if (const char* dir = std::getenv("REF_SAMPLE_DATA_DIR"); dir && *dir) return dir;
-    return REF_SAMPLE_DATA_DIR;
-}
-
-const fs::path access_model = "CMIP6/CMIP/CSIRO/ACCESS-ESM1-5";
-
-bool sample_data_present() {
-    if (fs::is_directory(sample_dir() / access_model)) return true;
-    ref::test::skip_test("sample data not found at " + (sample_dir() / access_model).string());
-    return false;
-}
+using ref::test::access_sample_present;
+const fs::path access_model = ref::test::access_esm_model;
+fs::path sample_dir() { return ref::test::sample_data_dir(); }
 
 // Catalog-like rows (no time or branch columns: those are read from the files) for every file of
 // the listed experiments and variables, areacella included.
@@ -82,7 +73,7 @@ const json& global(const fs::path& out) {
 }  // namespace
 
 TEST_CASE("native ECS of ACCESS-ESM1-5 from 25 years is plausible (skipped without sample data)", "[native][sample]") {
-    if (!sample_data_present()) return;
+    if (!access_sample_present()) return;
     TemporaryDirectory out("native-sample-ecs");
     RecordingHost recorder;
     const auto rows = rows_for({"abrupt-4xCO2", "piControl"}, {"tas", "rsdt", "rsut", "rlut"});
@@ -102,7 +93,7 @@ TEST_CASE("native ECS of ACCESS-ESM1-5 from 25 years is plausible (skipped witho
 }
 
 TEST_CASE("native TCR of ACCESS-ESM1-5 is plausible (skipped without sample data)", "[native][sample]") {
-    if (!sample_data_present()) return;
+    if (!access_sample_present()) return;
     TemporaryDirectory out("native-sample-tcr");
     RecordingHost recorder;
     const auto rows = rows_for({"1pctCO2", "piControl"}, {"tas"});
@@ -117,7 +108,7 @@ TEST_CASE("native TCR of ACCESS-ESM1-5 is plausible (skipped without sample data
 }
 
 TEST_CASE("native global mean time series of ACCESS-ESM1-5 (skipped without sample data)", "[native][sample]") {
-    if (!sample_data_present()) return;
+    if (!access_sample_present()) return;
     TemporaryDirectory out("native-sample-gmt");
     RecordingHost recorder;
     const auto rows = rows_for({"historical"}, {"tas"});

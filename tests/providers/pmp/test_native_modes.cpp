@@ -8,7 +8,7 @@
 #include "native_test_files.hpp"
 #include "pmp_test_support.hpp"
 #include "ref/science/netcdf_file.hpp"
-#include "skip.hpp"
+#include "sample_data.hpp"
 
 using namespace pmp_test;
 namespace pmp = ref::pmp;
@@ -225,8 +225,7 @@ TEST_CASE("the diagnostics declare their backends; ENSO has no native one", "[pm
 }
 
 TEST_CASE("native PDO on the CMIP6 sample data: two members of ACCESS-ESM1-5 hist-GHG", "[pmp][native][modes][sample]") {
-    const char* env = std::getenv("REF_SAMPLE_DATA_DIR");
-    const fs::path root = env && *env ? fs::path(env) : fs::path(REF_SAMPLE_DATA_DIR);
+    const fs::path root = ref::test::sample_data_dir();
     const fs::path base = root / "CMIP6/DAMIP/CSIRO/ACCESS-ESM1-5/hist-GHG";
     const fs::path r1 = base / "r1i1p1f1/Amon/ts/gn/v20200615/ts_Amon_ACCESS-ESM1-5_hist-GHG_r1i1p1f1_gn_200001-202012.nc";
     const fs::path r2 = base / "r2i1p1f1/Amon/ts/gn/v20200615/ts_Amon_ACCESS-ESM1-5_hist-GHG_r2i1p1f1_gn_200001-202012.nc";

@@ -189,6 +189,9 @@ struct RegionCut {
     std::vector<std::size_t> cells;  // their indices in the full grid, [row][column]
 };
 RegionCut cut_region(const science::LatLonGrid& grid, const RegionBox& box);
+// The `keep` cells of every step of [step][cell] data with `cells` cells a step.
+std::vector<double> cells_of_each_step(std::span<const double> data, std::size_t cells,
+                                       const std::vector<std::size_t>& keep);
 
 // Statistics of one region (spec §3.3): `model`/`reference` are [12][cell] climatologies on
 // `grid` (already cut to the region), `month_lengths` the model climatology's month lengths.

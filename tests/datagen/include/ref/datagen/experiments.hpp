@@ -28,7 +28,7 @@
 namespace ref::datagen {
 
 struct ClimateSensitivitySpec {
-    std::string source_id = "REFSYN-1-0";
+    std::string source_id = "REFCS-1-0";
     double forcing = 7.4;           // F of abrupt-4xCO2, W m-2
     double feedback = -1.2;         // lambda, W m-2 K-1
     int abrupt_years = 150;         // years of abrupt-4xCO2 written (the diagnostic wants 150)

@@ -28,6 +28,7 @@ out=$(cd "$out" && pwd)
 
 echo
 echo "== Writing synthetic CMIP6 data to $out/data"
+rm -rf "$out/data"   # the demo's own data: files of an older generator would mix in
 build/bin/ref-gen-data --output "$out/data" --climate-sensitivity
 
 export REF_CONFIGURATION="$out/config"   # ref.toml and the SQLite database live here

@@ -1,6 +1,7 @@
 // Provider settings reaching the plugin, environment states, `datasets fetch-data` from a
 // local mirror and `datasets list-reference`, all through the ref-engine program.
 #include "ref/datagen/default_tree.hpp"
+#include "ref/datagen/experiments.hpp"
 #include "skip.hpp"
 #include "test_support.hpp"
 
@@ -8,6 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include <fstream>
+#include <map>
+#include <set>
 
 using namespace ref;
 namespace fs = std::filesystem;
@@ -288,4 +291,47 @@ TEST_CASE("without its environment the ESMValTool global mean time series runs n
         INFO(row.dump());
         CHECK(row["status"] == "succeeded");
     }
+}
+
+TEST_CASE("the native climate-sensitivity family passes the engine's bundle checks and stores the known answers",
+          "[cli][settings][native]") {
+    test::TempDir tmp;
+    const auto set = datagen::write_climate_sensitivity_set(tmp.path() / "data");
+    write_text(tmp.path() / "ref.toml", "[providers]\nbackend = \"native\"\n[paths]\nscratch = \"" +
+                                             (tmp.path() / "scratch").string() + "\"\nresults = \"" +
+                                             (tmp.path() / "results").string() + "\"\n");
+    const std::string ref = "REF_CONFIGURATION=" + tmp.path().string() + " REF_PLUGIN_CACHE=off " + engine() +
+                            " --plugins " + (test::provider_plugin_dir() / "esmvaltool.so").string();
+    REQUIRE(test::run_command(ref + " datasets ingest --source-type cmip6 " + (tmp.path() / "data/CMIP6").string()).exit_code == 0);
+    std::string diagnostics;
+    for (const char* slug : {"equilibrium-climate-sensitivity", "transient-climate-response", "zero-emission-commitment",
+                             "climate-at-global-warming-levels"})
+        diagnostics += std::string(" --diagnostic ") + slug;
+    const auto solve = test::run_command(ref + " solve" + diagnostics);
+    INFO(solve.out << solve.err);
+    CHECK(solve.exit_code == 0);
+    const json groups = json::parse(test::run_command(ref + " executions list-groups --format json").out);
+    std::set<std::string> succeeded;
+    for (const auto& row : groups) {
+        INFO(row.dump());
+        CHECK(row["status"] == "succeeded");
+        if (row["status"] == "succeeded") succeeded.insert(row["diagnostic"].get<std::string>());
+    }
+    CHECK(succeeded.size() == 5);  // the four above and transient-climate-response-emissions (its slug matches)
+
+    const json values = json::parse(test::run_command(ref + " metric-values list --limit 1000 --format json").out);
+    std::map<std::string, double> by_metric;
+    std::map<std::string, double> gwl_years;  // level -> year, for the scenario that has both models
+    for (const auto& v : values) {
+        if (!v["value"].is_number()) continue;
+        if (v.contains("global_warming_level") && v["global_warming_level"].is_string())
+            gwl_years[v["global_warming_level"].get<std::string>()] = v["value"].get<double>();
+        else by_metric[v["metric"].get<std::string>()] = v["value"].get<double>();
+    }
+    CHECK(by_metric["ecs"] == Approx(set.expected.ecs).epsilon(1e-6));
+    CHECK(by_metric["lambda"] == Approx(set.expected.lambda).epsilon(1e-6));
+    CHECK(by_metric["tcr"] == Approx(set.expected.tcr).epsilon(1e-6));
+    CHECK(by_metric["tcre"] == Approx(set.expected.tcre).epsilon(1e-6));
+    CHECK(by_metric["zec"] == Approx(set.expected.zec).margin(1e-9));
+    CHECK_FALSE(gwl_years.empty());
 }

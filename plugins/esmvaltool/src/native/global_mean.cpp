@@ -150,7 +150,7 @@ plugin::ExecutionResult run_gwl(const DiagnosticSpec& spec, const plugin::Execut
     for (const auto& r : records) {
         const std::string level = level_text(r.level);
         results[level]["exceedance_year"] = r.year;
-        results[level]["attributes"]["exceedance_years"][r.model + " " + r.member] = r.year;
+        results[level]["attributes"][r.model + " " + r.member] = r.year;  // every model's own year
     }
     const json metrics = results.empty()
                              ? json{{"DIMENSIONS", {{"json_structure", json::array()}}}, {"RESULTS", json::object()},

@@ -62,9 +62,18 @@ run_set() {
 
 # Native values beside the baseline's: a baseline key a/b/c matches the native row whose
 # dimension values include a, b and c.
+# Native values beside the baseline's: the native metric bundle's RESULTS flattened to key paths;
+# a baseline key a/b/c matches the native value whose path holds a, b and c.
 compare='
 import json, sys
-native = json.load(open(sys.argv[1]))
+def leaves(node, path):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key != "attributes":
+                yield from leaves(value, path + [key])
+    elif isinstance(node, (int, float)) and not isinstance(node, bool):
+        yield path, float(node)
+native = list(leaves(json.load(open(sys.argv[1]))["RESULTS"], []))
 baseline = json.loads(sys.argv[2])
 if "result" in baseline:
     baseline = baseline["result"]
@@ -72,13 +81,11 @@ print("| quantity | native | baseline | relative difference |")
 print("|---|---:|---:|---:|")
 for key, value in baseline.items():
     parts = set(key.split("/"))
-    rows = [r for r in native if r.get("value") is not None and
-            parts <= {str(v) for k, v in r.items() if k not in ("value", "attributes")}]
-    rows.sort(key=len)
-    mine = rows[0]["value"] if rows else None
-    if mine is None:
+    found = sorted((len(path), v) for path, v in native if parts <= set(path))
+    if not found:
         print(f"| {key} | – | {value:.6g} | |")
         continue
+    mine = found[0][1]
     scale = max(abs(value), abs(mine), 1e-300)
     print(f"| {key} | {mine:.6g} | {value:.6g} | {abs(mine - value) / scale:.1e} |")
 '
@@ -102,7 +109,7 @@ bench_diagnostic() {   # LABEL CONFIG PROVIDER XARRAY_INPUT DIAGNOSTIC [FILTER..
     echo
     return 0
   fi
-  "$engine" metric-values list --format json >"$work/native.json" 2>/dev/null
+  cp "$(find "$config/results" -name diagnostic.json | head -1)" "$work/native.json"
   local timed
   timed=$(XARRAY_REPEAT=${BENCH_REPEAT:-3} $python bench/science/xarray_diagnostics.py "$diagnostic" "$input")
   echo "### $label: $provider/$diagnostic"

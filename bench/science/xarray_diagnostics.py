@@ -340,7 +340,7 @@ def pmp_pdo(root):
 
     def eof(x, cut, area, n=1):
         cells = cut & np.isfinite(x).all(axis=0)
-        wt = np.sqrt(area[cells] / area[cells].sum())
+        wt = np.sqrt(area[cells] / area[cut].sum())  # normalised over the whole domain, as eofs gets it
         data = x[:, cells]
         centred = data - data.mean(axis=0)
         u, s, vt = np.linalg.svd(centred * wt, full_matrices=False)
@@ -400,8 +400,6 @@ def pmp_pdo(root):
     result.update({"eof1/frac": float(frac_m), "eof1/stdv_pc": float(pc_m.std(ddof=1)),
                    "eof1/tcor_cbf_vs_eof_pc": float(np.corrcoef(cbf_pc, pc_m)[0, 1])})
     result.update({f"eof1/{k}": v for k, v in stats_m.items()})
-    result["obs/frac"] = float(frac_o)
-    result["obs/stdv_pc"] = float(std_o)
     return result
 
 

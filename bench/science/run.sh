@@ -42,7 +42,8 @@ echo
 echo "Command: \`bash bench/science/run.sh\` ($(nproc) CPUs, $(uname -r), load average at the start:"
 echo "$(cut -d' ' -f1-3 /proc/loadavg)); engine: Release build, \`ref-engine solve\` of one diagnostic with"
 echo "\`backend = \"native\"\`, database restored before each run; baseline: \`bench/science/xarray_diagnostics.py\`"
-echo "on the same files (python3 $($python -c 'import sys, xarray, numpy; print(sys.version.split()[0] + ", xarray", xarray.__version__ + ", numpy", numpy.__version__)'))."
+echo "on the same files (python3 $($python -c 'import sys, numpy; print(sys.version.split()[0] + ", numpy", numpy.__version__)'),"
+echo "$(dpkg-query -W -f '${Package} ${Version}' python3-xarray 2>/dev/null || echo xarray))."
 echo
 
 # run_set NAME PROVIDER SOURCE_TYPE:FOLDER...: a configuration whose database holds the folders.
@@ -90,13 +91,12 @@ for key, value in baseline.items():
     print(f"| {key} | {mine:.6g} | {value:.6g} | {abs(mine - value) / scale:.1e} |")
 '
 
-bench_diagnostic() {   # LABEL CONFIG PROVIDER XARRAY_INPUT DIAGNOSTIC [FILTER...]
+# --diagnostic matches slugs by substring: SOLVE_ARGUMENTS narrow the solve to one execution.
+bench_diagnostic() {   # LABEL CONFIG PROVIDER XARRAY_INPUT DIAGNOSTIC [SOLVE_ARGUMENT...]
   local label=$1 config=$2 provider=$3 input=$4 diagnostic=$5
   shift 5
-  local filters=()
-  for f in "$@"; do filters+=(--dataset-filter "$f"); done
   export REF_CONFIGURATION=$config REF_PLUGINS=$work/plugins
-  local solve="$engine solve --provider $provider --diagnostic $diagnostic ${filters[*]:-}"
+  local solve="$engine solve --provider $provider --diagnostic $diagnostic $*"
   local reset="cp $config/base.db $config/db/ref.db && rm -rf $config/results $config/scratch"
   # One checked run first: the native result against the baseline's numbers.
   eval "$reset"
@@ -119,8 +119,9 @@ bench_diagnostic() {   # LABEL CONFIG PROVIDER XARRAY_INPUT DIAGNOSTIC [FILTER..
   $python -c '
 import json, sys
 t = json.loads(sys.argv[1])
-print(f"Baseline inside one process: imports {t[\"imports_s\"]:.2f} s, computation " +
-      ", ".join(f"{d:.3f}" for d in t["compute_s"]) + " s (runs 1.." + str(len(t["compute_s"])) + ").")' "$timed"
+runs = ", ".join(f"{d:.3f}" for d in t["compute_s"])
+imports = t["imports_s"]
+print(f"Baseline inside one process: imports {imports:.2f} s, then the computation {runs} s.")' "$timed"
   echo
   local results=$work/results.md
   hyperfine -N --warmup 1 --runs "${BENCH_RUNS:-10}" --export-markdown "$results" \
@@ -136,7 +137,7 @@ if [ "$sample" != none ] && [ -d "$sample/CMIP6/CMIP/CSIRO/ACCESS-ESM1-5" ]; the
   bench_diagnostic "ACCESS-ESM1-5 sample data" "$work/sample" esmvaltool "$access" equilibrium-climate-sensitivity
   bench_diagnostic "ACCESS-ESM1-5 sample data" "$work/sample" esmvaltool "$access" transient-climate-response
   bench_diagnostic "ACCESS-ESM1-5 sample data" "$work/sample" esmvaltool "$access/historical" global-mean-timeseries \
-    experiment_id=historical
+    --dataset-filter experiment_id=historical
 else
   echo "(no sample data at $sample: the ACCESS-ESM1-5 rows are left out)"
   echo
@@ -146,8 +147,10 @@ generated=$work/generated/climate-sensitivity
 run_set generated esmvaltool "cmip6:$generated/CMIP6"
 for diagnostic in equilibrium-climate-sensitivity transient-climate-response transient-climate-response-emissions \
     zero-emission-commitment climate-at-global-warming-levels; do
+  narrow=()
+  [ "$diagnostic" = transient-climate-response ] && narrow=(--exclude-diagnostic transient-climate-response-emissions)
   bench_diagnostic "generated climate-sensitivity set" "$work/generated" esmvaltool \
-    "$generated/definitions/esmvaltool-$diagnostic.json" "$diagnostic"
+    "$generated/definitions/esmvaltool-$diagnostic.json" "$diagnostic" ${narrow[@]+"${narrow[@]}"}
 done
 
 inputs=$work/inputs

@@ -265,7 +265,7 @@ def pmp_annual_cycle(root):
     days = xr.DataArray(bound_days(model), coords={"time": model["time"]}, dims="time")
     pr = model["pr"] * 86400.0
     clim_m = ((pr * days).groupby("time.month").sum() / days.groupby("time.month").sum()).values
-    d_k = days.groupby("time.month").mean().values  # the climatology's month lengths
+    d_k = days.values[:12]  # the climatology is dated in one (non-leap) year: its month lengths
     reference = xr.open_dataset(one_file(root, "PMP_obs4MIPsClims/pr/**/*.nc")[0], use_cftime=True)
     clim_o = reference["pr"].values * 86400.0
     to_pmp_m = conservative_regridder(edges_of(model, "lat"), edges_of(model, "lon"), *PMP_GRID)
@@ -448,7 +448,8 @@ def ilamb_surface_temperature(root):
     result = {"Bias/Period Mean": wmean(C, cell_area), "Bias/Bias": wmean(diff, area_n),
               "Bias/Bias Score": wmean(score, area_n)}
     Rtn, Ctn = nest(R_t, ref_lat_e, ref_lon_e), nest(C_t, mod_lat_e, mod_lon_e)
-    dt = dt_c
+    # RMSE works on a noleap monthly calendar (ilamb3 converts both), so February counts 28 days.
+    dt = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], float)[mod_ds["time.month"].values - 1]
     rmse = np.sqrt(mean_t((Ctn - Rtn) ** 2, dt))
     anomaly_r, anomaly_c = Rtn - mean_t(Rtn, dt), Ctn - mean_t(Ctn, dt)
     crmse = np.sqrt(mean_t((anomaly_c - anomaly_r) ** 2, dt))

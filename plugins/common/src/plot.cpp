@@ -369,7 +369,8 @@ void write_bar_chart(const std::string& path, const BarChart& chart) {
             const Rgb c = palette[i % palette.size()];
             cairo_set_source_rgb(cr, c.r, c.g, c.b);
             const double y0 = to_y(0.0), y1 = to_y(chart.values[i]);
-            cairo_rectangle(cr, centre - slot * 0.35, std::min(y0, y1), slot * 0.7, std::fabs(y1 - y0));
+            const double bar = std::min(slot * 0.7, 120.0);  // one bar stays a bar, not a block
+            cairo_rectangle(cr, centre - bar / 2, std::min(y0, y1), bar, std::fabs(y1 - y0));
             cairo_fill(cr);
         }
         cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);

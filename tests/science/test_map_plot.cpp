@@ -7,6 +7,7 @@
 
 #include "ref/datagen/temp_dir.hpp"
 #include "ref/science/map_plot.hpp"
+#include "ref/science/plot.hpp"
 
 using namespace ref::science;
 
@@ -53,5 +54,13 @@ TEST_CASE("map plots are PNGs with one 900x520 panel per map") {
     MapPlot bad = sample_map();
     bad.values.pop_back();
     CHECK_THROWS_AS(write_map_plot((dir / "bad.png").string(), bad), std::invalid_argument);
+    CHECK_FALSE(std::filesystem::exists(dir / "bad.png"));
+}
+
+TEST_CASE("bar charts are 900x500 PNGs and refuse labels without values") {
+    const ref::datagen::TemporaryDirectory dir;
+    write_bar_chart((dir / "bars.png").string(), {"bars", "K", {"a", "b", "c"}, {1.5, -0.5, NAN}});
+    CHECK(png_size(dir / "bars.png") == std::pair<std::uint32_t, std::uint32_t>{900, 500});
+    CHECK_THROWS_AS(write_bar_chart((dir / "bad.png").string(), {"bad", "K", {"a", "b"}, {1.0}}), std::runtime_error);
     CHECK_FALSE(std::filesystem::exists(dir / "bad.png"));
 }

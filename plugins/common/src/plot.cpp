@@ -327,4 +327,79 @@ void write_scatter_plot(const std::string& path, const ScatterPlot& plot) {
     write_line_plot(path, lines);
 }
 
+void write_bar_chart(const std::string& path, const BarChart& chart) {
+    if (chart.labels.size() != chart.values.size())
+        throw std::runtime_error(path + ": " + std::to_string(chart.labels.size()) + " labels but " +
+                                 std::to_string(chart.values.size()) + " values");
+    Range yr;
+    yr.add(0.0);
+    for (const double v : chart.values) yr.add(v);
+    yr.settle(0.0, 1.0);
+    const double pad = 0.08 * (yr.high - yr.low);
+    const Ticks yt = nice_ticks(yr.low - (yr.low < 0 ? pad : 0.0), yr.high + (yr.high > 0 ? pad : 0.0), 6);
+    yr.low = std::min(yr.low, yt.values.front());
+    yr.high = std::max(yr.high, yt.values.back());
+
+    const double plot_w = width - left - right;
+    const double plot_h = height - top - bottom;
+    const auto to_y = [&](double v) { return top + plot_h - (v - yr.low) / (yr.high - yr.low) * plot_h; };
+
+    std::unique_ptr<cairo_surface_t, decltype(&cairo_surface_destroy)> surface(
+        cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, height), cairo_surface_destroy);
+    std::unique_ptr<cairo_t, decltype(&cairo_destroy)> context(cairo_create(surface.get()), cairo_destroy);
+    cairo_t* cr = context.get();
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+
+    cairo_set_line_width(cr, 1);
+    for (const double v : yt.values) {
+        if (v < yr.low || v > yr.high) continue;
+        const double y = std::round(to_y(v)) + 0.5;
+        cairo_set_source_rgb(cr, 0.9, 0.9, 0.9);
+        cairo_move_to(cr, left, y);
+        cairo_line_to(cr, left + plot_w, y);
+        cairo_stroke(cr);
+        cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+        text_at(cr, tick_label(v, yt.step), left - 8, y, 12, 1.0, 0.5);
+    }
+    const double slot = chart.values.empty() ? plot_w : plot_w / static_cast<double>(chart.values.size());
+    for (std::size_t i = 0; i < chart.values.size(); ++i) {
+        const double centre = left + slot * (static_cast<double>(i) + 0.5);
+        if (std::isfinite(chart.values[i])) {
+            const Rgb c = palette[i % palette.size()];
+            cairo_set_source_rgb(cr, c.r, c.g, c.b);
+            const double y0 = to_y(0.0), y1 = to_y(chart.values[i]);
+            const double bar = std::min(slot * 0.7, 120.0);  // one bar stays a bar, not a block
+            cairo_rectangle(cr, centre - bar / 2, std::min(y0, y1), bar, std::fabs(y1 - y0));
+            cairo_fill(cr);
+        }
+        cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+        text_at(cr, chart.labels[i], centre, top + plot_h + 9, 12, 0.5, 0.0);
+    }
+    cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
+    cairo_move_to(cr, left, std::round(to_y(0.0)) + 0.5);
+    cairo_line_to(cr, left + plot_w, std::round(to_y(0.0)) + 0.5);
+    cairo_stroke(cr);
+
+    cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+    cairo_rectangle(cr, left + 0.5, top + 0.5, plot_w, plot_h);
+    cairo_stroke(cr);
+    cairo_set_source_rgb(cr, 0.05, 0.05, 0.05);
+    text_at(cr, chart.title, left + plot_w / 2, top / 2, 17, 0.5, 0.5, true);
+    cairo_save(cr);
+    cairo_translate(cr, 20, top + plot_h / 2);
+    cairo_rotate(cr, -std::numbers::pi / 2);
+    text_at(cr, chart.y_label, 0, 0, 14, 0.5, 0.5);
+    cairo_restore(cr);
+
+    cairo_surface_flush(surface.get());
+    if (const auto status = cairo_status(cr); status != CAIRO_STATUS_SUCCESS)
+        throw std::runtime_error(path + ": drawing failed: " + cairo_status_to_string(status));
+    write_atomically(path, [&](const std::filesystem::path& temporary) {
+        const auto status = cairo_surface_write_to_png(surface.get(), temporary.c_str());
+        if (status != CAIRO_STATUS_SUCCESS)
+            throw std::runtime_error(path + ": cannot write PNG: " + cairo_status_to_string(status));
+    });
+}
+
 }  // namespace ref::science

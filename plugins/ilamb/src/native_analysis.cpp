@@ -3,6 +3,7 @@
 #include "ref/ilamb/native.hpp"
 #include "ref/science/cmec.hpp"
 #include "ref/science/grid.hpp"
+#include "ref/science/map_plot.hpp"
 #include "ref/science/netcdf_file.hpp"
 #include "ref/science/plot.hpp"
 #include "ref/science/units.hpp"
@@ -160,6 +161,19 @@ void write_series_netcdf(const fs::path& path, const GridField& axis, const std:
 }
 
 // " over <region name>", nothing for the whole domain.
+// Appends one map per region, cells outside the region left blank.
+void add_maps(Outputs& out, const std::vector<Region>& regions, const std::vector<std::vector<unsigned char>>& masks,
+              const std::string& source, const std::string& plot, const std::string& units, bool diverging,
+              const std::vector<double>& lat, const std::vector<double>& lon, const double* values) {
+    for (std::size_t k = 0; k < regions.size(); ++k) {
+        MapFigure map{source, regions[k].label, plot, units, diverging, lat, lon, {}};
+        map.values.assign(values, values + lat.size() * lon.size());
+        for (std::size_t c = 0; c < map.values.size(); ++c)
+            if (!masks[k][c]) map.values[c] = kNaN;
+        out.maps.push_back(std::move(map));
+    }
+}
+
 std::string over_region(const std::string& label) { return label == "None" ? "" : " over " + region_name(label); }
 
 double decimal_year(const science::DateTime& d) {
@@ -207,6 +221,11 @@ Outputs run_analyses(GridField ref, GridField com, const std::vector<Region>& re
         out.scalars.push_back(row(source, label, "Bias", "Bias Score", "score", "1",
                                   area_mean(bias_score.data(), nested.areas, on_nested[k])));
     }
+
+    add_maps(out, regions, on_ref, "Reference", "mean", units, false, ref.lat, ref.lon, R.data());
+    add_maps(out, regions, on_com, source, "mean", units, false, com.lat, com.lon, C.data());
+    add_maps(out, regions, on_nested, source, "bias", units, true, nested.lat, nested.lon, diff.data());
+    add_maps(out, regions, on_nested, source, "biasscore", "1", false, nested.lat, nested.lon, bias_score.data());
 
     out.reference_axis = ref;
     out.reference_axis.data.clear();
@@ -266,6 +285,8 @@ Outputs run_analyses(GridField ref, GridField com, const std::vector<Region>& re
             out.scalars.push_back(row(source, regions[k].label, "RMSE", "RMSE Score", "score", "1",
                                       area_mean(score.data(), nested.areas, on_nested[k])));
         }
+        add_maps(out, regions, on_nested, source, "rmse", units, false, nested.lat, nested.lon, rmse.data());
+        add_maps(out, regions, on_nested, source, "rmsescore", "1", false, nested.lat, nested.lon, score.data());
     }
 
     // ---- Annual cycle (5.4) ----
@@ -333,6 +354,10 @@ Outputs run_analyses(GridField ref, GridField com, const std::vector<Region>& re
             out.scalars.push_back(row(source, regions[k].label, "Annual Cycle", "Seasonal Cycle Score", "score", "1",
                                       area_mean(cycle_score.data(), nested.areas, on_nested[k])));
         }
+        add_maps(out, regions, on_ref, "Reference", "tmax", "month", false, ref.lat, ref.lon, ref_tmax.data());
+        add_maps(out, regions, on_com, source, "tmax", "month", false, com.lat, com.lon, com_tmax.data());
+        add_maps(out, regions, on_nested, source, "shift", "month", true, nested.lat, nested.lon, shift.data());
+        add_maps(out, regions, on_nested, source, "cyclescore", "1", false, nested.lat, nested.lon, cycle_score.data());
     }
 
     // ---- Spatial distribution (5.5): unweighted over nested cells ----
@@ -424,6 +449,29 @@ void write_outputs(const fs::path& dir, const Outputs& outputs, const std::strin
                         outputs.units);
     write_series_netcdf(dir / (source + ".nc"), outputs.model_axis, outputs.model_traces, outputs.model_cycles,
                         outputs.units);
+    // Maps: <source>_<region>_<plot>.png, titled as the conversion captions them.
+    for (const auto& map : outputs.maps) {
+        const std::string stem = map.source + "_" + map.region + "_" + map.plot;
+        science::MapPlot plot;
+        plot.title = describe_plot(stem).caption;
+        if (plot.title.empty()) plot.title = stem;
+        plot.units = map.units;
+        plot.lat = map.lat;
+        plot.lon = map.lon;
+        plot.values = map.values;
+        plot.diverging = map.diverging;
+        if (map.plot == "biasscore" || map.plot == "rmsescore" || map.plot == "cyclescore") {
+            plot.low = 0.0;
+            plot.high = 1.0;
+        } else if (map.plot == "tmax") {
+            plot.low = 0.0;
+            plot.high = 11.0;
+        } else if (map.plot == "shift") {
+            plot.low = -6.0;
+            plot.high = 6.0;
+        }
+        science::write_map_plot((dir / (stem + ".png")).string(), plot);
+    }
     // Line plots: <source>_<region>_trace.png and <source>_<region>_cycle.png.
     for (std::size_t k = 0; k < outputs.model_traces.size(); ++k) {
         const std::string region = outputs.model_traces[k].name.substr(6);

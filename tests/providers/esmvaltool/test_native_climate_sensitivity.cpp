@@ -10,11 +10,19 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <fstream>
 
 using namespace native_test;
 using ref::datagen::TemporaryDirectory;
 
 namespace {
+
+bool is_png(const fs::path& path) {
+    std::ifstream file(path, std::ios::binary);
+    char magic[8] = {};
+    file.read(magic, 8);
+    return file.gcount() == 8 && std::string(magic, 8) == "\x89PNG\r\n\x1a\n";
+}
 
 // Every file output.json lists exists in the output directory.
 void check_listed_files_exist(const json& output, const fs::path& directory) {
@@ -140,6 +148,12 @@ TEST_CASE("native ZEC keeps the 19-year mean and the month-length weighted base"
     check_listed_files_exist(output, out.path());
     CHECK(output["data"]["zec.nc"]["dimensions"] == json({{"statistic", "zec"}}));
     CHECK(output["data"]["zec_50.nc"]["dimensions"] == json({{"metric", "zec"}}));
+    for (const char* plot : {"zec_timeseries_all_models.png", "zec_50_barplot.png"}) {
+        INFO(plot);
+        REQUIRE(output["plots"].contains(plot));
+        CHECK(output["plots"][plot]["dimensions"] == json({{"statistic", "zec"}}));
+        CHECK(is_png(out.path() / plot));
+    }
 }
 
 TEST_CASE("native warming levels give each model's exceedance years", "[native][gwl]") {
@@ -170,6 +184,53 @@ TEST_CASE("native warming levels give each model's exceedance years", "[native][
     CHECK(results["4.0"]["exceedance_year"] == second.at("4.0"));
     CHECK_FALSE(results.contains("5.0"));
     check_listed_files_exist(read_json(out.path() / "output.json"), out.path());
+}
+
+TEST_CASE("native warming-level maps are the multi-model mean and spread of the 21-year means", "[native][gwl][plots]") {
+    const auto& set = standard_set();
+    TemporaryDirectory out("native-gwl-maps");
+    RecordingHost recorder;
+    run_diagnostic("climate-at-global-warming-levels",
+                   definition_for("climate-at-global-warming-levels", set.files_for("climate-at-global-warming-levels"),
+                                  out.path()),
+                   recorder.host());
+    const json output = read_json(out.path() / "output.json");
+    check_listed_files_exist(output, out.path());
+    // Every cell warms linearly from 1950 on top of a fixed pattern, so the 21-year mean around
+    // the exceedance year Y is warming(Y) plus the pattern, for both models alike.
+    const ref::datagen::ClimateSensitivitySpec spec;
+    const auto& years = set.expected.gwl_exceedance_years;
+    auto warming = [&](std::size_t model, const std::string& level) {
+        const std::string source = model == 0 ? "REFCS-1-0" : "REFCS-2-0";
+        return spec.gwl_warming_rates[model] * (years.at(source).at(level) - 1950);
+    };
+    auto read_map = [&](const std::string& variable, const std::string& statistic, const std::string& level) {
+        const std::string stem = "gwl_mean_plots_" + variable + "/CMIP6_mm_" + statistic + "_" + level;
+        INFO(stem);
+        REQUIRE(output["plots"].contains(stem + ".png"));
+        CHECK(output["plots"][stem + ".png"]["dimensions"] == json({{"statistic", statistic}, {"variable_id", variable}}));
+        CHECK(output["data"][stem + ".nc"]["dimensions"] == json({{"statistic", statistic}, {"variable_id", variable}}));
+        CHECK(is_png(out.path() / (stem + ".png")));
+        const auto values = ref::science::NetcdfFile((out.path() / (stem + ".nc")).string()).read(variable);
+        REQUIRE(values.size() == 180u * 360u);
+        return values;
+    };
+    const auto tas_spread = read_map("tas", "stdev", "1.5");
+    const double expected_spread = std::fabs(warming(0, "1.5") - warming(1, "1.5")) / std::sqrt(2.0);
+    for (std::size_t c = 0; c < tas_spread.size(); c += 997) CHECK(tas_spread[c] == Approx(expected_spread).margin(1e-9));
+    const auto pr_spread = read_map("pr", "stdev", "1.5");
+    for (std::size_t c = 0; c < pr_spread.size(); c += 997) CHECK(pr_spread[c] == Approx(0.0).margin(1e-9));
+    const auto low = read_map("tas", "mean", "1.5"), high = read_map("tas", "mean", "3.0");
+    const double expected_step = (warming(0, "3.0") + warming(1, "3.0") - warming(0, "1.5") - warming(1, "1.5")) / 2.0;
+    for (std::size_t c = 0; c < low.size(); c += 997) CHECK(high[c] - low[c] == Approx(expected_step).margin(1e-9));
+    // Global mean 287 K - 273.15 plus warming; the pattern is small next to that.
+    CHECK(low[180 * 90 + 10] == Approx(287.0 - 273.15 + (warming(0, "1.5") + warming(1, "1.5")) / 2.0).margin(10.0));
+    const auto pr_mean = read_map("pr", "mean", "1.5");
+    CHECK(pr_mean[180 * 90] == Approx(3.0e-5 * 86400.0).margin(0.1));
+    // One model above 4 K: a mean map, no spread.
+    read_map("tas", "mean", "4.0");
+    CHECK_FALSE(output["plots"].contains("gwl_mean_plots_tas/CMIP6_mm_stdev_4.0.png"));
+    CHECK_FALSE(output["plots"].contains("gwl_mean_plots_tas/CMIP6_mm_mean_5.0.png"));
 }
 
 TEST_CASE("native global mean time series is in degrees Celsius with mid-year stamps", "[native][gmt]") {

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <fstream>
 
 using namespace ilamb_test;
 namespace ilamb = ref::ilamb;
@@ -154,6 +155,43 @@ TEST_CASE("a native execution writes ilamb3's files and the REF bundles", "[ilam
     }
     CHECK(traces == 4);  // reference and model, two regions
     CHECK(cycles == 4);
+}
+
+bool is_png(const fs::path& path) {
+    std::ifstream file(path, std::ios::binary);
+    char magic[8] = {};
+    file.read(magic, 8);
+    return file.gcount() == 8 && std::string(magic, 8) == "\x89PNG\r\n\x1a\n";
+}
+
+TEST_CASE("a native execution draws ilamb3's maps and the conversion captions them", "[ilamb][native][plots]") {
+    NativeScenario s;
+    s.execute();
+    const json output = read_json(s.out / "output.json");
+    for (const char* region : {"global", "tropical"}) {
+        for (const char* plot : {"mean", "bias", "biasscore", "rmse", "rmsescore", "shift", "tmax", "cyclescore"}) {
+            const std::string name = std::string("ACCESS-ESM1-5_") + region + "_" + plot + ".png";
+            INFO(name);
+            CHECK(is_png(s.out / name));
+            REQUIRE(output["plots"].contains(name));
+            CHECK(output["plots"][name]["dimensions"]["region"] == region);
+            CHECK(output["plots"][name]["dimensions"]["source_id"] == "ACCESS-ESM1-5");
+        }
+        for (const char* plot : {"mean", "tmax"}) {
+            const std::string name = std::string("Reference_") + region + "_" + plot + ".png";
+            INFO(name);
+            CHECK(is_png(s.out / name));
+            REQUIRE(output["plots"].contains(name));
+            CHECK(output["plots"][name]["dimensions"]["kind"] == "reference");
+        }
+    }
+    CHECK(output["plots"]["ACCESS-ESM1-5_global_bias.png"]["long_name"] ==
+          "The bias for ACCESS-ESM1-5 over the Global - Land region.");
+    CHECK(output["plots"]["ACCESS-ESM1-5_tropical_shift.png"]["dimensions"]["statistic"] == "Shift in maximum month");
+    CHECK(output["plots"]["ACCESS-ESM1-5_global_rmsescore.png"]["dimensions"]["statistic"] == "RMSE score");
+    CHECK(output["plots"]["Reference_global_tmax.png"]["long_name"] ==
+          "The maxmimum month for the reference data over the Global - Land region.");
+    CHECK(output["plots"]["Reference_tropical_mean.png"]["dimensions"]["statistic"] == "Period Mean");
 }
 
 TEST_CASE("without the region masks the native backend scores region None", "[ilamb][native]") {

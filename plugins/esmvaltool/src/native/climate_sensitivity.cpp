@@ -344,6 +344,8 @@ plugin::ExecutionResult run_zec(const DiagnosticSpec& spec, const plugin::Execut
     science::write_line_plot((out / "zec_timeseries_all_models.png").string(),
                              {"Zero emissions commitment: " + model, "years after the branch", "ZEC [K]",
                               {{model, index_years, zec_series}}, true});
+    science::write_bar_chart((out / "zec_50_barplot.png").string(),
+                             {"ZEC 50 years after the end of emissions", "ZEC [K]", {model}, {zec}});
 
     const json results = {{"global", {{"zec", zec}, {"attributes", {{"years", n}}}}}};
     const json metrics = native_metric_bundle({"region", "metric"}, results, selectors);
@@ -354,6 +356,8 @@ plugin::ExecutionResult run_zec(const DiagnosticSpec& spec, const plugin::Execut
     add_output_file(output, false, "zec.nc", caption, "", file_dimensions(spec, "zec.nc", selectors));
     add_output_file(output, true, "zec_timeseries_all_models.png", caption, "",
                     file_dimensions(spec, "zec_timeseries_all_models.png", selectors));
+    add_output_file(output, true, "zec_50_barplot.png", "ZEC 50 years after the end of emissions", "",
+                    file_dimensions(spec, "zec_50_barplot.png", selectors));
     json index = json::array();
     for (std::size_t k = 0; k < n; ++k) index.push_back(static_cast<long long>(k));
     const json attributes = {{"caption", caption}, {"values_name", "zec"}, {"index_name", "time"},

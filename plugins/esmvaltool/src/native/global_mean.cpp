@@ -2,11 +2,16 @@
 #include "native_common.hpp"
 
 #include "ref/science/annual_series.hpp"
+#include "ref/science/field.hpp"
+#include "ref/science/grid.hpp"
+#include "ref/science/map_plot.hpp"
+#include "ref/science/regrid.hpp"
 #include "ref/science/plot.hpp"
 
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <tuple>
 
@@ -29,6 +34,45 @@ std::string level_text(double level) {
     std::snprintf(text, sizeof text, "%.1f", level);
     return text;
 }
+
+// One model's annual mean maps of a variable on the 1x1 degree grid, in the map units.
+struct AnnualMaps {
+    std::map<int, std::vector<double>> by_year;
+};
+
+// Annual means (plain means of the steps in each calendar year) 2000-2100, converted (tas:
+// degrees C, pr: mm day-1) and interpolated bilinearly to `target`.
+AnnualMaps annual_maps(const std::vector<std::string>& files, const std::string& variable,
+                       const science::LatLonGrid& target) {
+    const science::Field field = science::read_field(files, variable);
+    const science::LatLonGrid grid = science::read_lat_lon_grid(files.front(), variable);
+    const std::size_t cells = field.cell_count();
+    if (cells != grid.lat.size() * grid.lon.size())
+        throw DiagnosticError(files.front() + ": " + variable + " is not on a regular latitude-longitude grid");
+    double scale = 1.0, offset = 0.0;
+    if (variable == "tas" && science::is_kelvin(field.units)) offset = -273.15;
+    if (variable == "pr") scale = 86400.0;  // kg m-2 s-1 -> mm day-1
+    std::map<int, std::pair<std::vector<double>, std::vector<double>>> sums;  // year -> (sum, count)
+    for (std::size_t t = 0; t < field.step_count(); ++t) {
+        const int year = field.dates[t].year;
+        if (year < 2000 || year > 2100) continue;
+        auto& [sum, count] = sums[year];
+        if (sum.empty()) sum.assign(cells, 0.0), count.assign(cells, 0.0);
+        const auto step = field.step(t);
+        for (std::size_t c = 0; c < cells; ++c)
+            if (std::isfinite(step[c])) sum[c] += step[c], count[c] += 1.0;
+    }
+    AnnualMaps out;
+    for (auto& [year, totals] : sums) {
+        auto& [sum, count] = totals;
+        for (std::size_t c = 0; c < cells; ++c)
+            sum[c] = count[c] > 0 ? sum[c] / count[c] * scale + offset : std::numeric_limits<double>::quiet_NaN();
+        out.by_year[year] = science::bilinear_interpolate(grid, sum, target);
+    }
+    return out;
+}
+
+std::string map_units(const std::string& variable) { return variable == "tas" ? "degrees_C" : "mm day-1"; }
 
 }  // namespace
 
@@ -173,6 +217,84 @@ plugin::ExecutionResult run_gwl(const DiagnosticSpec& spec, const plugin::Execut
     add_output_file(output, true, "gwl_smoothed_anomalies.png",
                     "Centred 21-year running mean of the global mean tas anomaly relative to 1850-1900", "",
                     json::object());
+
+    // Multi-model maps (spec 3.7): per level, the mean (and with two or more models the
+    // standard deviation) of each exceeding model's 21-year mean around its exceedance year.
+    std::vector<std::string> map_variables = {"tas"};
+    bool has_pr = false;
+    for (const auto& row : rows) has_pr = has_pr || text_of(row, "variable_id") == "pr";
+    if (has_pr)
+        map_variables.push_back("pr");
+    else
+        host.info("no pr in the execution: multi-model maps of tas only");
+    const science::LatLonGrid target = science::uniform_global_grid(1.0, 1.0);
+    for (const std::string& variable : map_variables) {
+        std::map<std::string, AnnualMaps> per_model;  // "source member" -> annual maps
+        for (const auto& [key, tas_rows] : models) {
+            const auto& [source, member, grid, table] = key;
+            std::vector<json> variable_rows;
+            for (const auto& row : rows)
+                if (text_of(row, "variable_id") == variable && text_of(row, "source_id") == source &&
+                    text_of(row, member_column) == member && text_of(row, "grid_label") == grid &&
+                    text_of(row, "table_id") == table)
+                    variable_rows.push_back(row);
+            if (variable_rows.empty()) continue;
+            per_model[source + " " + member] = annual_maps(paths_of(variable_rows), variable, target);
+        }
+        const std::string directory = "gwl_mean_plots_" + variable;
+        fs::create_directories(out / directory);
+        for (const double level : levels) {
+            std::vector<std::vector<double>> windows;
+            for (const auto& r : records) {
+                if (r.level != level) continue;
+                const auto found = per_model.find(r.model + " " + r.member);
+                if (found == per_model.end()) continue;
+                std::vector<double> sum(target.lat.size() * target.lon.size(), 0.0);
+                int years_found = 0;
+                for (int y = r.year - kWindow / 2; y <= r.year + kWindow / 2; ++y) {
+                    const auto year = found->second.by_year.find(y);
+                    if (year == found->second.by_year.end()) continue;
+                    for (std::size_t c = 0; c < sum.size(); ++c) sum[c] += year->second[c];
+                    ++years_found;
+                }
+                if (years_found == 0) continue;
+                for (double& v : sum) v /= years_found;
+                windows.push_back(std::move(sum));
+            }
+            if (windows.empty()) continue;
+            const std::size_t cells = windows.front().size();
+            std::vector<double> mean(cells, 0.0), stdev(cells, 0.0);
+            for (const auto& w : windows)
+                for (std::size_t c = 0; c < cells; ++c) mean[c] += w[c] / static_cast<double>(windows.size());
+            const bool spread = windows.size() >= 2;
+            if (spread) {
+                for (const auto& w : windows)
+                    for (std::size_t c = 0; c < cells; ++c) stdev[c] += (w[c] - mean[c]) * (w[c] - mean[c]);
+                for (double& v : stdev) v = std::sqrt(v / static_cast<double>(windows.size() - 1));
+            }
+            const std::string level_name = level_text(level);
+            for (const std::string statistic : {"mean", "stdev"}) {
+                if (statistic == "stdev" && !spread) continue;
+                const auto& values = statistic == "mean" ? mean : stdev;
+                const std::string stem = directory + "/CMIP6_mm_" + statistic + "_" + level_name;
+                const std::string title = "Multi-model " + statistic + " of " + variable + " at " + level_name + " K warming (" +
+                                          std::to_string(windows.size()) + " models)";
+                write_lat_lon_field(out / (stem + ".nc"), target.lat, target.lon,
+                                    {variable, map_units(variable), title, values});
+                science::MapPlot map;
+                map.title = title;
+                map.units = map_units(variable);
+                map.lat = target.lat;
+                map.lon = target.lon;
+                map.values = values;
+                science::write_map_plot((out / (stem + ".png")).string(), map);
+                const json dims = {{"statistic", statistic}, {"variable_id", variable}};
+                add_output_file(output, false, stem + ".nc", title, "", dims);
+                add_output_file(output, true, stem + ".png", title, "", dims);
+            }
+            host.info(variable + " at " + level_name + " K: maps from " + std::to_string(windows.size()) + " models");
+        }
+    }
     (void)spec;
     return finish(definition, metrics, output, json::array(), {{"models", curves.size()}});
 }

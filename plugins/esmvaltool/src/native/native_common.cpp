@@ -272,6 +272,39 @@ void write_dataset_values(const fs::path& path, const std::string& dataset, cons
     });
 }
 
+void write_lat_lon_field(const fs::path& path, const std::vector<double>& lat, const std::vector<double>& lon,
+                         const Column& field) {
+    if (field.values.size() != lat.size() * lon.size())
+        throw std::invalid_argument(path.string() + ": the field does not match its grid");
+    science::write_atomically(path, [&](const fs::path& temporary) {
+        int ncid = -1;
+        check_nc(nc_create(temporary.c_str(), NC_NETCDF4 | NC_CLOBBER, &ncid), path, "create");
+        int dims[2] = {-1, -1}, lat_id = -1, lon_id = -1, id = -1;
+        check_nc(nc_def_dim(ncid, "lat", lat.size(), &dims[0]), path, "lat");
+        check_nc(nc_def_dim(ncid, "lon", lon.size(), &dims[1]), path, "lon");
+        check_nc(nc_def_var(ncid, "lat", NC_DOUBLE, 1, &dims[0], &lat_id), path, "lat");
+        check_nc(nc_def_var(ncid, "lon", NC_DOUBLE, 1, &dims[1], &lon_id), path, "lon");
+        check_nc(nc_def_var(ncid, field.name.c_str(), NC_DOUBLE, 2, dims, &id), path, field.name);
+        const double fill = 1e20;
+        check_nc(nc_def_var_fill(ncid, id, 0, &fill), path, "fill");
+        put_text(ncid, lat_id, "units", "degrees_north", path);
+        put_text(ncid, lat_id, "standard_name", "latitude", path);
+        put_text(ncid, lon_id, "units", "degrees_east", path);
+        put_text(ncid, lon_id, "standard_name", "longitude", path);
+        put_text(ncid, id, "units", field.units, path);
+        put_text(ncid, id, "long_name", field.long_name, path);
+        put_text(ncid, NC_GLOBAL, "Conventions", "CF-1.8", path);
+        check_nc(nc_enddef(ncid), path, "enddef");
+        std::vector<double> values = field.values;
+        for (double& v : values)
+            if (!std::isfinite(v)) v = fill;
+        check_nc(nc_put_var_double(ncid, lat_id, lat.data()), path, "lat");
+        check_nc(nc_put_var_double(ncid, lon_id, lon.data()), path, "lon");
+        check_nc(nc_put_var_double(ncid, id, values.data()), path, field.name);
+        check_nc(nc_close(ncid), path, "close");
+    });
+}
+
 void write_columns(const fs::path& path, const std::vector<Column>& columns, const std::string& time_units,
                    const std::string& calendar, const json& attributes) {
     science::write_atomically(path, [&](const fs::path& temporary) {

@@ -77,6 +77,9 @@ void write_dataset_values(const fs::path& path, const std::string& dataset, cons
 // `axis` is the first column (the coordinate); time axes get units and calendar when given.
 void write_columns(const fs::path& path, const std::vector<Column>& columns, const std::string& time_units = "",
                    const std::string& calendar = "", const json& attributes = json::object());
+// A [lat][lon] field with its 1-D coordinates (degrees); NaN is written as the fill value.
+void write_lat_lon_field(const fs::path& path, const std::vector<double>& lat, const std::vector<double>& lon,
+                         const Column& field);
 
 // The output bundle skeleton of a native run (provenance: backend, provider, version, model data).
 json native_output_bundle(const plugin::ExecutionDefinition& definition);

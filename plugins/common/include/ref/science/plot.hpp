@@ -47,6 +47,17 @@ struct ScatterPlot {
 // Same format and errors as write_line_plot.
 void write_scatter_plot(const std::string& path, const ScatterPlot& plot);
 
+// One bar per label, from 0 to its value (NaN: no bar).
+struct BarChart {
+    std::string title;
+    std::string y_label;
+    std::vector<std::string> labels;
+    std::vector<double> values;
+};
+
+// Same format and errors as write_line_plot.
+void write_bar_chart(const std::string& path, const BarChart& chart);
+
 // Tick positions with 1-2-5 spacing covering [low, high] with about `target` ticks.
 struct Ticks {
     double step = 1.0;

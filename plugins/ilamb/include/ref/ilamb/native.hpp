@@ -92,8 +92,18 @@ struct Series {
     std::string name;  // e.g. trace_global
     std::vector<double> values;
 };
+// A map figure, already masked to its region: <source>_<region>_<plot>.png.
+struct MapFigure {
+    std::string source;  // "Reference" or the model's name
+    std::string region;
+    std::string plot;    // mean, bias, biasscore, rmse, rmsescore, shift, tmax, cyclescore
+    std::string units;
+    bool diverging = false;
+    std::vector<double> lat, lon, values;  // [lat][lon], NaN outside the region
+};
 struct Outputs {
     std::vector<ScalarRow> scalars;
+    std::vector<MapFigure> maps;
     std::vector<Series> reference_traces, model_traces;  // on the reference's / model's time axis
     std::vector<Series> reference_cycles, model_cycles;  // 12 months
     GridField reference_axis, model_axis;                // time axes (no data) for the files
@@ -109,7 +119,7 @@ Outputs run_analyses(GridField reference, GridField model, const std::vector<Reg
 std::vector<std::pair<std::string, double>> overall_scores(const std::vector<ScalarRow>& scalars,
                                                            const std::string& source);
 
-// Writes OUT/<source>.csv, OUT/Reference.nc, OUT/<source>.nc and the trace/cycle plots.
+// Writes OUT/<source>.csv, OUT/Reference.nc, OUT/<source>.nc, the trace/cycle plots and the maps.
 void write_outputs(const std::filesystem::path& output_directory, const Outputs& outputs, const std::string& source);
 
 // Whether a configure entry's analyses are all implemented natively: gridded reference,

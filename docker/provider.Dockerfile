@@ -81,7 +81,7 @@ FROM ${BASE_IMAGE}
 RUN apt-get update -qq \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
       libnetcdf19 libcairo2 fonts-dejavu-core libboost-program-options1.74.0 libspdlog1.10 \
-      libtomlplusplus3 libfmt9 libpq5 libsqlite3-0 libyaml-cpp0.7 libhiredis0.14 \
+      libtomlplusplus3 libfmt9 libpq5 libsqlite3-0 libyaml-cpp0.7 libhiredis0.14 libudunits2-0 \
       ca-certificates tini \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --uid 1000 --user-group --create-home --shell /bin/bash ref \

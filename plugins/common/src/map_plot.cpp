@@ -8,7 +8,7 @@
 
 #include <cairo.h>
 
-#include "cairo_text.hpp"
+#include "cairo_drawing.hpp"
 #include "ref/science/atomic_file.hpp"
 #include "ref/science/grid.hpp"
 #include "ref/science/plot.hpp"
@@ -131,22 +131,10 @@ void write_map_plot(const std::string& path, const MapPlot& plot) { write_map_pa
 
 void write_map_panels(const std::string& path, const std::vector<MapPlot>& panels) {
     if (panels.empty()) throw std::invalid_argument(path + ": no map to draw");
-    std::unique_ptr<cairo_surface_t, decltype(&cairo_surface_destroy)> surface(
-        cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, height * static_cast<int>(panels.size())),
-        cairo_surface_destroy);
-    std::unique_ptr<cairo_t, decltype(&cairo_destroy)> context(cairo_create(surface.get()), cairo_destroy);
-    cairo_t* cr = context.get();
-    cairo_set_source_rgb(cr, 1, 1, 1);
-    cairo_paint(cr);
+    const drawing::Canvas canvas(width, height * static_cast<int>(panels.size()));
+    cairo_t* cr = canvas.get();
     for (std::size_t i = 0; i < panels.size(); ++i) draw_panel(cr, path, panels[i], static_cast<double>(i) * height);
-    cairo_surface_flush(surface.get());
-    if (const auto status = cairo_status(cr); status != CAIRO_STATUS_SUCCESS)
-        throw std::runtime_error(path + ": drawing failed: " + cairo_status_to_string(status));
-    write_atomically(path, [&](const std::filesystem::path& temporary) {
-        const auto status = cairo_surface_write_to_png(surface.get(), temporary.c_str());
-        if (status != CAIRO_STATUS_SUCCESS)
-            throw std::runtime_error(path + ": cannot write PNG: " + cairo_status_to_string(status));
-    });
+    canvas.save(path);
 }
 
 }  // namespace ref::science

@@ -11,7 +11,7 @@
 
 #include <cairo.h>
 
-#include "cairo_text.hpp"
+#include "cairo_drawing.hpp"
 #include "ref/science/atomic_file.hpp"
 
 namespace ref::science {
@@ -222,25 +222,11 @@ void write_line_plot(const std::string& path, const LinePlot& plot) {
     const auto to_x = [&](double v) { return left + (v - xr.low) / (xr.high - xr.low) * plot_w; };
     const auto to_y = [&](double v) { return top + plot_h - (v - yr.low) / (yr.high - yr.low) * plot_h; };
 
-    std::unique_ptr<cairo_surface_t, decltype(&cairo_surface_destroy)> surface(
-        cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, height), cairo_surface_destroy);
-    std::unique_ptr<cairo_t, decltype(&cairo_destroy)> context(cairo_create(surface.get()), cairo_destroy);
-    cairo_t* cr = context.get();
-    cairo_set_source_rgb(cr, 1, 1, 1);
-    cairo_paint(cr);
+    const drawing::Canvas canvas(width, height);
+    cairo_t* cr = canvas.get();
 
     // Grid lines and tick labels.
-    cairo_set_line_width(cr, 1);
-    for (const double v : yt.values) {
-        if (v < yr.low || v > yr.high) continue;
-        const double y = std::round(to_y(v)) + 0.5;
-        cairo_set_source_rgb(cr, 0.9, 0.9, 0.9);
-        cairo_move_to(cr, left, y);
-        cairo_line_to(cr, left + plot_w, y);
-        cairo_stroke(cr);
-        cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
-        text_at(cr, tick_label(v, yt.step), left - 8, y, 12, 1.0, 0.5);
-    }
+    drawing::draw_y_grid(cr, yt, yr.low, yr.high, left, plot_w, to_y);
     for (const double v : xt.values) {
         const double x = std::round(to_x(v)) + 0.5;
         cairo_set_source_rgb(cr, 0.9, 0.9, 0.9);
@@ -295,16 +281,7 @@ void write_line_plot(const std::string& path, const LinePlot& plot) {
         text_at(cr, "no data", left + plot_w / 2, top + plot_h / 2, 16, 0.5, 0.5);
     }
 
-    cairo_surface_flush(surface.get());
-    if (const auto status = cairo_status(cr); status != CAIRO_STATUS_SUCCESS) {
-        throw std::runtime_error(path + ": drawing failed: " + cairo_status_to_string(status));
-    }
-    write_atomically(path, [&](const std::filesystem::path& temporary) {
-        const auto status = cairo_surface_write_to_png(surface.get(), temporary.c_str());
-        if (status != CAIRO_STATUS_SUCCESS) {
-            throw std::runtime_error(path + ": cannot write PNG: " + cairo_status_to_string(status));
-        }
-    });
+    canvas.save(path);
 }
 
 void write_scatter_plot(const std::string& path, const ScatterPlot& plot) {
@@ -344,24 +321,10 @@ void write_bar_chart(const std::string& path, const BarChart& chart) {
     const double plot_h = height - top - bottom;
     const auto to_y = [&](double v) { return top + plot_h - (v - yr.low) / (yr.high - yr.low) * plot_h; };
 
-    std::unique_ptr<cairo_surface_t, decltype(&cairo_surface_destroy)> surface(
-        cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, height), cairo_surface_destroy);
-    std::unique_ptr<cairo_t, decltype(&cairo_destroy)> context(cairo_create(surface.get()), cairo_destroy);
-    cairo_t* cr = context.get();
-    cairo_set_source_rgb(cr, 1, 1, 1);
-    cairo_paint(cr);
+    const drawing::Canvas canvas(width, height);
+    cairo_t* cr = canvas.get();
 
-    cairo_set_line_width(cr, 1);
-    for (const double v : yt.values) {
-        if (v < yr.low || v > yr.high) continue;
-        const double y = std::round(to_y(v)) + 0.5;
-        cairo_set_source_rgb(cr, 0.9, 0.9, 0.9);
-        cairo_move_to(cr, left, y);
-        cairo_line_to(cr, left + plot_w, y);
-        cairo_stroke(cr);
-        cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
-        text_at(cr, tick_label(v, yt.step), left - 8, y, 12, 1.0, 0.5);
-    }
+    drawing::draw_y_grid(cr, yt, yr.low, yr.high, left, plot_w, to_y);
     const double slot = chart.values.empty() ? plot_w : plot_w / static_cast<double>(chart.values.size());
     for (std::size_t i = 0; i < chart.values.size(); ++i) {
         const double centre = left + slot * (static_cast<double>(i) + 0.5);
@@ -392,14 +355,7 @@ void write_bar_chart(const std::string& path, const BarChart& chart) {
     text_at(cr, chart.y_label, 0, 0, 14, 0.5, 0.5);
     cairo_restore(cr);
 
-    cairo_surface_flush(surface.get());
-    if (const auto status = cairo_status(cr); status != CAIRO_STATUS_SUCCESS)
-        throw std::runtime_error(path + ": drawing failed: " + cairo_status_to_string(status));
-    write_atomically(path, [&](const std::filesystem::path& temporary) {
-        const auto status = cairo_surface_write_to_png(surface.get(), temporary.c_str());
-        if (status != CAIRO_STATUS_SUCCESS)
-            throw std::runtime_error(path + ": cannot write PNG: " + cairo_status_to_string(status));
-    });
+    canvas.save(path);
 }
 
 }  // namespace ref::science

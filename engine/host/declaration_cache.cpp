@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <unistd.h>
 
 namespace ref::host {
@@ -47,9 +48,11 @@ fs::path DeclarationCache::default_location() {
 
 DeclarationCache::DeclarationCache(fs::path file) : file_(std::move(file)) {
     if (file_.empty()) return;
-    std::ifstream in(file_);
+    std::ifstream in(file_, std::ios::binary);
     if (!in) return;
-    const json doc = json::parse(in, nullptr, false);
+    // Parsed from memory: nlohmann's stream input reads a character at a time, several times slower.
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const json doc = json::parse(text, nullptr, false);
     if (!doc.is_object() || doc.value("engine_abi", 0u) != REF_ABI_VERSION || !doc.contains("plugins") ||
         !doc["plugins"].is_object())
         return;
@@ -86,6 +89,9 @@ void DeclarationCache::save() {
     if (file_.empty() || !dirty_) return;
     json plugins = json::object();
     for (const auto& [path, e] : entries_) {
+        // Plugins that no longer exist (removed build folders, old installs) leave the file.
+        std::error_code missing;
+        if (!fs::exists(path, missing)) continue;
         plugins[path] = {{"size", e.size},
                          {"mtime_ns", e.mtime_ns},
                          {"abi_version", e.value.abi_version},

@@ -182,6 +182,33 @@ TEST_CASE("the declaration cache can be turned off and a corrupt one is ignored"
     CHECK(json::parse(corrupt.out).at(0)["provider"] == "c99-demo");
 }
 
+TEST_CASE("the declaration cache forgets plugins that no longer exist", "[cli][cache]") {
+    test::TempDir tmp;
+    const fs::path kept = test::plugin_folder(tmp.path() / "kept", {"c99_provider"});
+    const fs::path removed = test::plugin_folder(tmp.path() / "removed", {"c99_provider"});
+    const fs::path cache = tmp.path() / "plugins.json";
+    const std::string env = "REF_PLUGIN_CACHE=" + cache.string() + " ";
+    const auto cached_paths = [&] {
+        std::vector<std::string> paths;
+        const json doc = json::parse(std::ifstream(cache));
+        for (const auto& [path, entry] : doc.at("plugins").items()) paths.push_back(path);
+        return paths;
+    };
+
+    REQUIRE(test::run_command(env + engine() + " --plugins " + removed.string() + " providers list").exit_code == 0);
+    REQUIRE(test::run_command(env + engine() + " --plugins " + kept.string() + " providers list").exit_code == 0);
+    CHECK(cached_paths().size() == 2);
+
+    // The next write (a plugin read anew) leaves out the folder that is gone.
+    fs::remove_all(removed);
+    const fs::path plugin = kept / "c99_provider.so";
+    fs::last_write_time(plugin, fs::last_write_time(plugin) + std::chrono::seconds(5));
+    REQUIRE(test::run_command(env + engine() + " --plugins " + kept.string() + " providers list").exit_code == 0);
+    const auto paths = cached_paths();
+    REQUIRE(paths.size() == 1);
+    CHECK_THAT(paths[0], Catch::Contains("kept"));
+}
+
 TEST_CASE("interrupting run stops the execution and reports it", "[cli]") {
     test::TempDir tmp;
     std::ofstream(tmp.path() / "def.json") << R"({"schema_version": 1, "datasets": {}})";

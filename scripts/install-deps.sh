@@ -11,7 +11,7 @@ packages=(
   nlohmann-json3-dev libtomlplusplus-dev libspdlog-dev libfmt-dev
   libnetcdf-dev libsqlite3-dev libpq-dev libhiredis-dev libyaml-cpp-dev
   # plots
-  libcairo2-dev fonts-dejavu-core
+  libcairo2-dev libfreetype-dev libpng-dev fonts-dejavu-core
   # native science in the plugins: units, linear algebra (EOF)
   libudunits2-dev libeigen3-dev
   # plugins: digests (libcrypto)

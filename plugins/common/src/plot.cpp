@@ -23,7 +23,6 @@ constexpr double left = 90;
 constexpr double right = 30;
 constexpr double top = 50;
 constexpr double bottom = 65;
-using drawing::font;
 
 struct Rgb {
     double r, g, b;
@@ -59,8 +58,7 @@ struct Range {
 using drawing::text_at;
 
 double text_width(cairo_t* cr, const std::string& text, double size) {
-    cairo_select_font_face(cr, font, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
-    cairo_set_font_size(cr, size);
+    drawing::select_font(cr, size);
     cairo_text_extents_t ext;
     cairo_text_extents(cr, text.c_str(), &ext);
     return ext.x_advance;

@@ -154,6 +154,11 @@ Field read_field(const std::vector<std::string>& files, const std::string& varia
     // Time stamps closer than one second are the same step (files may use different units).
     const double tolerance = 1.0 / seconds_per_unit(axis->units().unit);
     const std::size_t cells = field.cell_count();
+    // One file whose steps are distinct and in order (the usual case): its values become the
+    // field's as they are, without a copy.
+    bool adopt = parts.size() == 1;
+    for (std::size_t i = 1; adopt && i < steps.size(); ++i)
+        adopt = steps[i].step == i && steps[i].time - steps[i - 1].time > tolerance;
     for (std::size_t i = 0; i < steps.size();) {
         const StepRef& first = steps[i];
         const auto first_values = std::span<const double>(parts[first.part].data).subspan(first.step * cells, cells);
@@ -166,7 +171,7 @@ Field read_field(const std::vector<std::string>& files, const std::string& varia
             field.time_bounds.push_back(NAN);
             field.time_bounds.push_back(NAN);
         }
-        field.data.insert(field.data.end(), first_values.begin(), first_values.end());
+        if (!adopt) field.data.insert(field.data.end(), first_values.begin(), first_values.end());
         std::size_t j = i + 1;
         for (; j < steps.size() && steps[j].time - first.time <= tolerance; ++j) {
             const auto other = std::span<const double>(parts[steps[j].part].data).subspan(steps[j].step * cells, cells);
@@ -183,6 +188,7 @@ Field read_field(const std::vector<std::string>& files, const std::string& varia
         }
         i = j;
     }
+    if (adopt) field.data = std::move(parts.front().data);
     fill_missing_bounds(field.time, field.time_bounds);
     field.dates.reserve(field.time.size());
     for (const double t : field.time) field.dates.push_back(axis->decode(t));

@@ -4,6 +4,9 @@
 #include <cmath>
 #include <cstdint>
 #include <fstream>
+#include <memory>
+
+#include <cairo.h>
 
 #include "ref/datagen/temp_dir.hpp"
 #include "ref/science/map_plot.hpp"
@@ -40,7 +43,40 @@ MapPlot sample_map() {
     return p;
 }
 
+// The pixel at (x, y) of a PNG as 0xRRGGBB, decoded by cairo (not by the code that wrote it).
+std::uint32_t pixel_at(const std::filesystem::path& path, int x, int y) {
+    const std::unique_ptr<cairo_surface_t, decltype(&cairo_surface_destroy)> image(
+        cairo_image_surface_create_from_png(path.c_str()), cairo_surface_destroy);
+    REQUIRE(cairo_surface_status(image.get()) == CAIRO_STATUS_SUCCESS);
+    REQUIRE(x < cairo_image_surface_get_width(image.get()));
+    REQUIRE(y < cairo_image_surface_get_height(image.get()));
+    const unsigned char* row = cairo_image_surface_get_data(image.get()) + y * cairo_image_surface_get_stride(image.get());
+    return reinterpret_cast<const std::uint32_t*>(row)[x] & 0xFFFFFFu;
+}
+
 }  // namespace
+
+TEST_CASE("map cells are painted where they lie, in their own panel, and missing cells stay white") {
+    const ref::datagen::TemporaryDirectory dir;
+    // Two cells on a 1 x 2 grid spanning 0..180 and 180..360 degrees east, 10 S..10 N.
+    MapPlot map;
+    map.title = "two cells";
+    map.lat = {0.0};
+    map.lon = {90.0, 270.0};
+    map.values = {1.0, NAN};
+    map.low = 0.0;
+    map.high = 1.0;  // the value 1 takes the top of the colour map (yellow)
+    write_map_panels((dir / "two.png").string(), {map, map});
+    // The map box is 810 x 360 pixels from (60, 50); a 360 x 20 degree map fills its width,
+    // 2.25 pixels a degree, so it is 45 pixels tall, centred: rows 207.5..252.5.
+    constexpr int middle_row = 230;
+    for (const int panel_top : {0, 520}) {
+        const std::uint32_t painted = pixel_at(dir / "two.png", 60 + 200, panel_top + middle_row);
+        CHECK(painted == 0xFDE725u);  // (0.993, 0.906, 0.144) in 8 bits
+        CHECK(pixel_at(dir / "two.png", 60 + 600, panel_top + middle_row) == 0xFFFFFFu);  // the missing cell
+        CHECK(pixel_at(dir / "two.png", 60 + 200, panel_top + 100) == 0xFFFFFFu);        // above the map
+    }
+}
 
 TEST_CASE("map plots are PNGs with one 900x520 panel per map") {
     const ref::datagen::TemporaryDirectory dir;

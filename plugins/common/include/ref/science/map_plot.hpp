@@ -18,7 +18,7 @@ struct MapPlot {
     std::optional<double> low, high;  // colour range; from the data when absent
 };
 
-// Writes a 900x520 PNG atomically: one rectangle per cell (edges halfway between centres),
+// Writes a 900x520 PNG atomically: each cell filled (edges halfway between centres),
 // a colour bar with ticks, the title and the units. Throws std::invalid_argument when the
 // sizes disagree and std::runtime_error when the file cannot be written.
 void write_map_plot(const std::string& path, const MapPlot& plot);

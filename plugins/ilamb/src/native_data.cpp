@@ -53,24 +53,27 @@ std::size_t nearest(const std::vector<double>& axis, double x) {
 
 int year_month(const science::DateTime& d) { return d.year * 12 + (d.month - 1); }
 
-// Keeps the time steps whose flag is set.
+// Keeps the time steps whose flag is set, moving them forward in place (a field can be
+// hundreds of megabytes: no second copy).
 void keep_steps(GridField& f, const std::vector<bool>& keep) {
     const std::size_t cells = f.cells();
-    GridField out = f;
-    out.time.clear();
-    out.time_bounds.clear();
-    out.dates.clear();
-    out.data.clear();
+    std::size_t kept = 0;
     for (std::size_t t = 0; t < f.time.size(); ++t) {
         if (!keep[t]) continue;
-        out.time.push_back(f.time[t]);
-        out.time_bounds.push_back(f.time_bounds[2 * t]);
-        out.time_bounds.push_back(f.time_bounds[2 * t + 1]);
-        out.dates.push_back(f.dates[t]);
-        out.data.insert(out.data.end(), f.data.begin() + static_cast<std::ptrdiff_t>(t * cells),
-                        f.data.begin() + static_cast<std::ptrdiff_t>((t + 1) * cells));
+        if (kept != t) {
+            f.time[kept] = f.time[t];
+            f.time_bounds[2 * kept] = f.time_bounds[2 * t];
+            f.time_bounds[2 * kept + 1] = f.time_bounds[2 * t + 1];
+            f.dates[kept] = f.dates[t];
+            std::copy_n(f.data.begin() + static_cast<std::ptrdiff_t>(t * cells), cells,
+                        f.data.begin() + static_cast<std::ptrdiff_t>(kept * cells));
+        }
+        ++kept;
     }
-    f = std::move(out);
+    f.time.resize(kept);
+    f.time_bounds.resize(2 * kept);
+    f.dates.resize(kept);
+    f.data.resize(kept * cells);
 }
 
 // Time-weighted means of consecutive steps sharing a month (annual = false) or a year.

@@ -30,6 +30,8 @@ engine=$PWD/$build/bin/ref-engine
 work=$(mktemp -d /tmp/ref-bench-science.XXXXXX)
 [ "${BENCH_KEEP:-0}" = 1 ] && echo "bench: work folder $work" >&2 || trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/plugins"
+# A declaration cache of its own, holding just these plugins (as on a user's machine).
+export REF_PLUGIN_CACHE=$work/plugin-cache.json
 for plugin in esmvaltool pmp ilamb; do cp "$build/lib/ref-engine/plugins/$plugin.so" "$work/plugins/"; done
 
 sample=${BENCH_SAMPLE_DATA:-$PWD/../shared/sample-data}

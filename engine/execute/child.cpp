@@ -70,12 +70,13 @@ void host_progress(void* context, double fraction, const char* message) {
 
 int32_t host_is_cancelled(void*) { return g_cancel_requested ? 1 : 0; }
 
-// Diagnostics allocate and free fields of megabytes again and again. glibc hands such blocks
-// back to the kernel at once, so each new field pays for fresh zeroed pages (a tenth of a small
-// execution's time). This process lives for one execution: keeping freed memory for reuse is
-// cheap, and the address-space limit still applies.
+// Diagnostics allocate and free fields of megabytes again and again. glibc maps such blocks
+// afresh and hands them back to the kernel when freed, so each new field pays for zeroed pages
+// (a tenth of a small execution's time, a third of a large one's). This process lives for one
+// execution: all blocks come from the heap and freed memory stays for reuse. The address-space
+// limit still applies.
 void keep_freed_memory() {
-    ::mallopt(M_MMAP_THRESHOLD, 32 << 20);  // glibc's largest allowed threshold on 64-bit
+    ::mallopt(M_MMAP_MAX, 0);
     ::mallopt(M_TRIM_THRESHOLD, 1 << 30);
 }
 

@@ -52,30 +52,33 @@ double area_mean(const double* x, const std::vector<double>& areas, const std::v
 }
 
 // Time-weighted mean and population standard deviation per cell over the valid steps.
+// Step by step with one running sum per cell: the field is read in memory order.
 void time_moments(const GridField& f, std::vector<double>& mean, std::vector<double>* stddev) {
     const std::size_t cells = f.cells(), steps = f.steps();
     const auto dt = f.step_days();
-    mean.assign(cells, kNaN);
-    if (stddev) stddev->assign(cells, kNaN);
-    for (std::size_t c = 0; c < cells; ++c) {
-        double sum = 0, weight = 0;
-        for (std::size_t t = 0; t < steps; ++t) {
-            const double v = f.data[t * cells + c];
-            if (std::isfinite(v)) {
-                sum += dt[t] * v;
-                weight += dt[t];
-            }
+    std::vector<double> sum(cells, 0.0), weight(cells, 0.0);
+    for (std::size_t t = 0; t < steps; ++t) {
+        const double* values = f.data.data() + t * cells;
+        for (std::size_t c = 0; c < cells; ++c) {
+            if (!std::isfinite(values[c])) continue;
+            sum[c] += dt[t] * values[c];
+            weight[c] += dt[t];
         }
-        if (weight <= 0) continue;
-        mean[c] = sum / weight;
-        if (!stddev) continue;
-        double var = 0;
-        for (std::size_t t = 0; t < steps; ++t) {
-            const double v = f.data[t * cells + c];
-            if (std::isfinite(v)) var += dt[t] * (v - mean[c]) * (v - mean[c]);
-        }
-        (*stddev)[c] = std::sqrt(var / weight);
     }
+    mean.assign(cells, kNaN);
+    for (std::size_t c = 0; c < cells; ++c)
+        if (weight[c] > 0) mean[c] = sum[c] / weight[c];
+    if (!stddev) return;
+    std::vector<double>& var = sum;
+    std::fill(var.begin(), var.end(), 0.0);
+    for (std::size_t t = 0; t < steps; ++t) {
+        const double* values = f.data.data() + t * cells;
+        for (std::size_t c = 0; c < cells; ++c)
+            if (std::isfinite(values[c])) var[c] += dt[t] * (values[c] - mean[c]) * (values[c] - mean[c]);
+    }
+    stddev->assign(cells, kNaN);
+    for (std::size_t c = 0; c < cells; ++c)
+        if (weight[c] > 0) (*stddev)[c] = std::sqrt(var[c] / weight[c]);
 }
 
 ScalarRow row(const std::string& source, const std::string& region, const std::string& analysis,
@@ -253,30 +256,39 @@ Outputs run_analyses(GridField ref, GridField com, const std::vector<Region>& re
             pairs.emplace_back(t, it->second);
             weight.push_back(science::days_in_month(science::Calendar::noleap, 2001, ref.dates[t].month));
         }
+        // Pair by pair with running sums per nested cell, so each step is read in memory order.
+        std::vector<double> w(N, 0.0), r_sum(N, 0.0), c_sum(N, 0.0);
+        for (std::size_t p = 0; p < pairs.size(); ++p) {
+            const double* r_step = ref.data.data() + pairs[p].first * ref.cells();
+            const double* c_step = com.data.data() + pairs[p].second * com.cells();
+            for (std::size_t n = 0; n < N; ++n) {
+                const double r = r_step[nested.reference_cell[n]], c = c_step[nested.model_cell[n]];
+                if (!std::isfinite(r) || !std::isfinite(c)) continue;
+                w[n] += weight[p];
+                r_sum[n] += weight[p] * r;
+                c_sum[n] += weight[p] * c;
+            }
+        }
+        std::vector<double> sq(N, 0.0), csq(N, 0.0), rsq(N, 0.0);
+        for (std::size_t p = 0; p < pairs.size(); ++p) {
+            const double* r_step = ref.data.data() + pairs[p].first * ref.cells();
+            const double* c_step = com.data.data() + pairs[p].second * com.cells();
+            for (std::size_t n = 0; n < N; ++n) {
+                if (w[n] <= 0) continue;
+                const double r = r_step[nested.reference_cell[n]], c = c_step[nested.model_cell[n]];
+                if (!std::isfinite(r) || !std::isfinite(c)) continue;
+                const double r_mean = r_sum[n] / w[n], c_mean = c_sum[n] / w[n];
+                sq[n] += weight[p] * (c - r) * (c - r);
+                const double centred = (c - c_mean) - (r - r_mean);
+                csq[n] += weight[p] * centred * centred;
+                rsq[n] += weight[p] * (r - r_mean) * (r - r_mean);
+            }
+        }
         std::vector<double> rmse(N, kNaN), score(N, kNaN);
         for (std::size_t n = 0; n < N; ++n) {
-            const std::size_t rc = nested.reference_cell[n], cc = nested.model_cell[n];
-            double w = 0, r_sum = 0, c_sum = 0;
-            for (std::size_t p = 0; p < pairs.size(); ++p) {
-                const double r = ref.data[pairs[p].first * ref.cells() + rc], c = com.data[pairs[p].second * com.cells() + cc];
-                if (!std::isfinite(r) || !std::isfinite(c)) continue;
-                w += weight[p];
-                r_sum += weight[p] * r;
-                c_sum += weight[p] * c;
-            }
-            if (w <= 0) continue;
-            const double r_mean = r_sum / w, c_mean = c_sum / w;
-            double sq = 0, csq = 0, rsq = 0;
-            for (std::size_t p = 0; p < pairs.size(); ++p) {
-                const double r = ref.data[pairs[p].first * ref.cells() + rc], c = com.data[pairs[p].second * com.cells() + cc];
-                if (!std::isfinite(r) || !std::isfinite(c)) continue;
-                sq += weight[p] * (c - r) * (c - r);
-                const double centred = (c - c_mean) - (r - r_mean);
-                csq += weight[p] * centred * centred;
-                rsq += weight[p] * (r - r_mean) * (r - r_mean);
-            }
-            rmse[n] = std::sqrt(sq / w);
-            const double crmse = std::sqrt(csq / w), crms = std::sqrt(rsq / w);
+            if (w[n] <= 0) continue;
+            rmse[n] = std::sqrt(sq[n] / w[n]);
+            const double crmse = std::sqrt(csq[n] / w[n]), crms = std::sqrt(rsq[n] / w[n]);
             score[n] = crmse == 0.0 ? 1.0 : std::exp(-crmse / crms);
         }
         for (std::size_t k = 0; k < regions.size(); ++k) {

@@ -103,7 +103,9 @@ int child_main(const std::filesystem::path& plugin_path, const std::string& diag
 
     std::shared_ptr<const host::PluginLibrary> plugin;
     try {
-        plugin = host::PluginLibrary::load(plugin_path);
+        // The parent has validated the declaration already; building it again would cost
+        // more than the rest of loading for a plugin with many diagnostics.
+        plugin = host::PluginLibrary::open_for_execution(plugin_path);
     } catch (const std::exception& e) {
         write_log_line("ERROR", e.what());
         channel.send({{"launch_error", e.what()}});

@@ -122,6 +122,16 @@ std::shared_ptr<const PluginLibrary> PluginLibrary::load(const std::filesystem::
     return plugin;
 }
 
+std::shared_ptr<const PluginLibrary> PluginLibrary::open_for_execution(const std::filesystem::path& path) {
+    const ref_provider_api* api = open_and_check(path);
+    std::shared_ptr<PluginLibrary> plugin(new PluginLibrary());
+    plugin->path_ = path;
+    plugin->api_ = api;
+    plugin->abi_version_ = api->abi_version;
+    plugin->supports_setup_ = has_setup_slot(api);
+    return plugin;
+}
+
 std::shared_ptr<const PluginLibrary> PluginLibrary::from_cache(const std::filesystem::path& path,
                                                                const CachedDeclaration& cached) {
     std::shared_ptr<PluginLibrary> plugin(new PluginLibrary());

@@ -42,6 +42,10 @@ public:
     // Opens the file, checks the ABI and reads the declaration. Throws PluginLoadError.
     // The library stays mapped for the life of the process (see docs/plugin-abi.md).
     static std::shared_ptr<const PluginLibrary> load(const std::filesystem::path& path);
+    // Opens the file and checks the ABI without asking for the declaration: what an execution
+    // child needs, which only calls execute (the plugin resolves the diagnostic itself).
+    // declaration() is empty. Throws PluginLoadError.
+    static std::shared_ptr<const PluginLibrary> open_for_execution(const std::filesystem::path& path);
     // A plugin known from the declaration cache: nothing is opened until a call needs it.
     // Throws DeclarationError when the cached text no longer parses.
     static std::shared_ptr<const PluginLibrary> from_cache(const std::filesystem::path& path,

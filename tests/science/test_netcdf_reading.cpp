@@ -2,6 +2,9 @@
 
 #include <cmath>
 #include <fstream>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include <netcdf.h>
 
@@ -54,6 +57,58 @@ TEST_CASE("packed values and fill values and missing values are decoded") {
     CHECK_THROWS_AS(file.numeric_attribute("", "title"), NetcdfError);
     CHECK(file.has_variable("packed"));
     CHECK_FALSE(file.has_variable("absent"));
+}
+
+namespace {
+
+// One variable t(time=4, x=3) of `type`, packed, with a fill value, in the given format and
+// (for netCDF-4) chunked one time step at a time as CMOR writes it.
+void write_layout(const std::string& path, int format, nc_type type, bool one_step_chunks) {
+    int nc = -1, time = -1, x = -1, var = -1;
+    REQUIRE(nc_create(path.c_str(), format | NC_CLOBBER, &nc) == NC_NOERR);
+    REQUIRE(nc_def_dim(nc, "time", NC_UNLIMITED, &time) == NC_NOERR);
+    REQUIRE(nc_def_dim(nc, "x", 3, &x) == NC_NOERR);
+    const int dims[2] = {time, x};
+    REQUIRE(nc_def_var(nc, "t", type, 2, dims, &var) == NC_NOERR);
+    if (one_step_chunks) {
+        const std::size_t chunks[2] = {1, 3};
+        REQUIRE(nc_def_var_chunking(nc, var, NC_CHUNKED, chunks) == NC_NOERR);
+    }
+    const short fill = -32767;
+    REQUIRE(nc_put_att_short(nc, var, "_FillValue", type, 1, &fill) == NC_NOERR);
+    const double scale = 0.25, offset = 200.0;
+    REQUIRE(nc_put_att_double(nc, var, "scale_factor", NC_DOUBLE, 1, &scale) == NC_NOERR);
+    REQUIRE(nc_put_att_double(nc, var, "add_offset", NC_DOUBLE, 1, &offset) == NC_NOERR);
+    REQUIRE(nc_enddef(nc) == NC_NOERR);
+    const short values[12] = {0, 4, -8, 400, -32767, 12, 1, 2, 3, -32767, -32767, 100};
+    const std::size_t start[2] = {0, 0}, count[2] = {4, 3};
+    REQUIRE(nc_put_vara_short(nc, var, start, count, values) == NC_NOERR);
+    REQUIRE(nc_close(nc) == NC_NOERR);
+}
+
+}  // namespace
+
+TEST_CASE("a variable reads the same from netCDF-3, contiguous netCDF-4 and one-step chunks") {
+    const TemporaryDirectory dir;
+    // netCDF-4 files are read through HDF5 directly, netCDF-3 ones through netCDF-C.
+    const std::vector<double> expected = {200.0, 201.0, 198.0, 300.0, NAN, 203.0, 200.25, 200.5, 200.75, NAN, NAN, 225.0};
+    const std::vector<std::pair<std::string, int>> layouts = {
+        {"classic.nc", 0}, {"netcdf4.nc", NC_NETCDF4}, {"chunked.nc", NC_NETCDF4}};
+    for (const auto& [name, format] : layouts) {
+        INFO(name);
+        const auto path = (dir / name).string();
+        write_layout(path, format, NC_SHORT, name == "chunked.nc");
+        const auto values = NetcdfFile(path).read("t");
+        REQUIRE(values.size() == expected.size());
+        for (std::size_t i = 0; i < expected.size(); ++i) {
+            INFO("value " << i);
+            if (std::isnan(expected[i])) {
+                CHECK(std::isnan(values[i]));
+            } else {
+                CHECK(values[i] == expected[i]);
+            }
+        }
+    }
 }
 
 TEST_CASE("errors name the file and the variable and netCDF's reason") {

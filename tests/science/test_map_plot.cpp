@@ -100,3 +100,18 @@ TEST_CASE("bar charts are 900x500 PNGs and refuse labels without values") {
     CHECK_THROWS_AS(write_bar_chart((dir / "bad.png").string(), {"bad", "K", {"a", "b"}, {1.0}}), std::runtime_error);
     CHECK_FALSE(std::filesystem::exists(dir / "bad.png"));
 }
+
+TEST_CASE("several map figures are written at once and one bad figure does not stop the others") {
+    const ref::datagen::TemporaryDirectory dir;
+    std::vector<MapFigure> figures;
+    for (int i = 0; i < 5; ++i) figures.push_back({(dir / ("map" + std::to_string(i) + ".png")).string(), {sample_map()}});
+    MapPlot bad = sample_map();
+    bad.values.pop_back();
+    figures[2].panels = {sample_map(), bad};
+    CHECK_THROWS_AS(write_map_figures(figures), std::invalid_argument);
+    for (int i = 0; i < 5; ++i) {
+        INFO("figure " << i);
+        CHECK(std::filesystem::exists(dir / ("map" + std::to_string(i) + ".png")) == (i != 2));
+    }
+    CHECK(png_size(dir / "map4.png") == std::pair<std::uint32_t, std::uint32_t>{900, 520});
+}

@@ -1,6 +1,9 @@
 #include "ref/science/map_plot.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <exception>
+#include <thread>
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -9,6 +12,7 @@
 #include <vector>
 
 #include <cairo.h>
+#include <sched.h>
 
 #include "cairo_drawing.hpp"
 #include "ref/science/atomic_file.hpp"
@@ -176,6 +180,29 @@ void write_map_panels(const std::string& path, const std::vector<MapPlot>& panel
     cairo_t* cr = canvas.get();
     for (std::size_t i = 0; i < panels.size(); ++i) draw_panel(cr, path, panels[i], static_cast<double>(i) * height);
     canvas.save(path);
+}
+
+void write_map_figures(const std::vector<MapFigure>& figures) {
+    cpu_set_t allowed;
+    const int cores = sched_getaffinity(0, sizeof allowed, &allowed) == 0 ? CPU_COUNT(&allowed) : 1;
+    const std::size_t threads = std::min<std::size_t>(static_cast<std::size_t>(std::max(cores, 1)), figures.size());
+    std::atomic<std::size_t> next{0};
+    std::vector<std::exception_ptr> failures(figures.size());
+    const auto work = [&] {
+        for (std::size_t i = next++; i < figures.size(); i = next++) {
+            try {
+                write_map_panels(figures[i].path, figures[i].panels);
+            } catch (...) {
+                failures[i] = std::current_exception();
+            }
+        }
+    };
+    std::vector<std::thread> helpers;
+    for (std::size_t t = 1; t < threads; ++t) helpers.emplace_back(work);
+    work();
+    for (auto& helper : helpers) helper.join();
+    for (const auto& failure : failures)
+        if (failure) std::rethrow_exception(failure);
 }
 
 }  // namespace ref::science

@@ -462,6 +462,7 @@ void write_outputs(const fs::path& dir, const Outputs& outputs, const std::strin
     write_series_netcdf(dir / (source + ".nc"), outputs.model_axis, outputs.model_traces, outputs.model_cycles,
                         outputs.units);
     // Maps: <source>_<region>_<plot>.png, titled as the conversion captions them.
+    std::vector<science::MapFigure> figures;
     for (const auto& map : outputs.maps) {
         const std::string stem = map.source + "_" + map.region + "_" + map.plot;
         science::MapPlot plot;
@@ -482,8 +483,9 @@ void write_outputs(const fs::path& dir, const Outputs& outputs, const std::strin
             plot.low = -6.0;
             plot.high = 6.0;
         }
-        science::write_map_plot((dir / (stem + ".png")).string(), plot);
+        figures.push_back({(dir / (stem + ".png")).string(), {std::move(plot)}});
     }
+    science::write_map_figures(figures);
     // Line plots: <source>_<region>_trace.png and <source>_<region>_cycle.png.
     for (std::size_t k = 0; k < outputs.model_traces.size(); ++k) {
         const std::string region = outputs.model_traces[k].name.substr(6);

@@ -189,9 +189,12 @@ sci::LatLonGrid grid_or_fail(const std::string& path, const std::string& variabl
     }
 }
 
-void write_maps(const fs::path& directory, const std::string& stem, const std::string& region,
-                const sci::LatLonGrid& grid, std::span<const double> model, std::span<const double> reference,
-                const std::array<double, 12>& month_lengths, const std::string& variable, const std::string& units) {
+// The model, reference and difference maps of the annual mean and each season, to be written
+// all together (write_map_figures draws several at once).
+void add_maps(std::vector<sci::MapFigure>& figures, const fs::path& directory, const std::string& stem,
+              const std::string& region, const sci::LatLonGrid& grid, std::span<const double> model,
+              std::span<const double> reference, const std::array<double, 12>& month_lengths,
+              const std::string& variable, const std::string& units) {
     const std::size_t cells = grid.cell_count();
     std::vector<std::pair<std::string, std::pair<std::vector<int>, std::vector<double>>>> periods;
     periods.push_back({"AC", {{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11},
@@ -220,7 +223,7 @@ void write_maps(const fs::path& directory, const std::string& stem, const std::s
         r.values = b;
         sci::MapPlot d{variable + " model - reference (" + region + ", " + name + ")", units, grid.lat, grid.lon,
                        difference, true, {}, {}};
-        sci::write_map_panels((directory / (stem + "_" + region + "_" + name + "_basicTest.png")).string(), {m, r, d});
+        figures.push_back({(directory / (stem + "_" + region + "_" + name + "_basicTest.png")).string(), {m, r, d}});
     }
 }
 
@@ -457,13 +460,16 @@ void run_native_annual_cycle_unchecked(const ModelSelection& model, const Refere
         fs::create_directories(plot_directory);
         const std::string plot_stem = var_name + "_" + model.source_id + "_" + model.member_id + "_interpolated_regrid2";
         json regions = json::object();
+        std::vector<sci::MapFigure> figures;
         for (const auto& region : annual_cycle_regions(v)) {
             const RegionCut cut = cut_region(target, annual_cycle_region(region));
             const auto mc = cells_of_each_step(model_target, target.cell_count(), cut.cells);
             const auto rc = cells_of_each_step(reference_target, target.cell_count(), cut.cells);
             regions[region] = annual_cycle_statistics(cut.grid, mc, rc, model_climatology.month_lengths);
-            write_maps(plot_directory, plot_stem, region, cut.grid, mc, rc, model_climatology.month_lengths, var_name, units);
+            add_maps(figures, plot_directory, plot_stem, region, cut.grid, mc, rc, model_climatology.month_lengths,
+                     var_name, units);
         }
+        sci::write_map_figures(figures);
 
         json statistics = json::object(), seasons = json::object();
         for (const auto& [name, by_season] : regions["global"].items()) {

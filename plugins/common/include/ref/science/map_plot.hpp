@@ -26,4 +26,14 @@ void write_map_plot(const std::string& path, const MapPlot& plot);
 // Several maps stacked top to bottom in one PNG (e.g. model, reference, difference).
 void write_map_panels(const std::string& path, const std::vector<MapPlot>& panels);
 
+struct MapFigure {
+    std::string path;
+    std::vector<MapPlot> panels;
+};
+
+// Writes every figure as write_map_panels does, several at a time on the cores this process
+// may use (drawing and PNG encoding dominate diagnostics with many maps). All figures are
+// attempted; then the first failure, if any, is thrown.
+void write_map_figures(const std::vector<MapFigure>& figures);
+
 }  // namespace ref::science

@@ -183,6 +183,15 @@ double decimal_year(const science::DateTime& d) {
     return d.year + (d.month - 1) / 12.0 + (d.day - 1) / 365.0;
 }
 
+// Everything of a field but its values (which may be hundreds of megabytes).
+GridField without_data(GridField& f) {
+    std::vector<double> data = std::move(f.data);
+    f.data.clear();
+    GridField copy = f;
+    f.data = std::move(data);
+    return copy;
+}
+
 }  // namespace
 
 Outputs run_analyses(GridField ref, GridField com, const std::vector<Region>& regions, const std::string& source) {
@@ -230,10 +239,8 @@ Outputs run_analyses(GridField ref, GridField com, const std::vector<Region>& re
     add_maps(out, regions, on_nested, source, "bias", units, true, nested.lat, nested.lon, diff.data());
     add_maps(out, regions, on_nested, source, "biasscore", "1", false, nested.lat, nested.lon, bias_score.data());
 
-    out.reference_axis = ref;
-    out.reference_axis.data.clear();
-    out.model_axis = com;
-    out.model_axis.data.clear();
+    out.reference_axis = without_data(ref);
+    out.model_axis = without_data(com);
 
     // ---- RMSE (5.3): monthly steps paired by (year, month) ----
     if (ref.temporal && com.temporal && ref.steps() >= 24 && com.steps() >= 24) {

@@ -80,11 +80,12 @@ void keep_steps(GridField& f, const std::vector<bool>& keep) {
 void coarsen_time(GridField& f, bool annual) {
     const std::size_t cells = f.cells();
     const auto dt = f.step_days();
+    const std::vector<double> values = std::move(f.data);  // not copied with the metadata below
+    f.data.clear();
     GridField out = f;
     out.time.clear();
     out.time_bounds.clear();
     out.dates.clear();
-    out.data.clear();
     std::size_t t = 0;
     while (t < f.time.size()) {
         const auto key = [&](std::size_t s) { return annual ? f.dates[s].year : year_month(f.dates[s]); };
@@ -93,7 +94,7 @@ void coarsen_time(GridField& f, bool annual) {
         std::vector<double> sum(cells, 0.0), weight(cells, 0.0);
         for (std::size_t s = t; s < end; ++s)
             for (std::size_t c = 0; c < cells; ++c) {
-                const double v = f.data[s * cells + c];
+                const double v = values[s * cells + c];
                 if (std::isfinite(v)) {
                     sum[c] += dt[s] * v;
                     weight[c] += dt[s];

@@ -196,9 +196,9 @@ auto NetcdfHeader::read(Read&& read_with) const {
             return read_with(*hdf5_);
         } catch (const Hdf5Reader::Unsupported&) {
             hdf5_.reset();
-            netcdf_ = std::make_unique<NetcdfReader>(path_);
         }
     }
+    if (!netcdf_) netcdf_ = std::make_unique<NetcdfReader>(path_);  // throws again for a bad file
     return read_with(*netcdf_);
 }
 

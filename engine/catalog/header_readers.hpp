@@ -1,4 +1,4 @@
-// Private to engine/catalog/netcdf_header.cpp: the two ways NetcdfHeader reads a file. Both
+// Private to engine/catalog: the two ways NetcdfHeader (netcdf_header.cpp) reads a file. Both
 // answer the same questions by name; NetcdfHeader builds its results from the answers, so the
 // two cannot differ in how values are formatted or decoded. Callers hold the library lock
 // (netCDF-C and HDF5 are not thread-safe).

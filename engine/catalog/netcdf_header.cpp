@@ -38,6 +38,18 @@ std::string number_text(double value) {
     return std::string(buffer, r.ptr);
 }
 
+// Numbers are read as their text, as the REF stores them in text columns.
+std::optional<std::string> text_of(const std::optional<HeaderAttribute>& value) {
+    if (!value) return std::nullopt;
+    if (value->is_text) return value->text;
+    std::string text;
+    for (const double v : value->numbers) {
+        if (!text.empty()) text += ' ';
+        text += number_text(v);
+    }
+    return text;
+}
+
 constexpr std::array<const char*, 7> kVerticalNames = {"lev", "plev", "olevel", "height", "depth", "level", "altitude"};
 
 std::string attribute_what(const std::string& variable, const std::string& name) {
@@ -205,16 +217,7 @@ auto NetcdfHeader::read(Read&& read_with) const {
 std::optional<std::string> NetcdfHeader::global(const std::string& name) const { return attribute("", name); }
 
 std::optional<std::string> NetcdfHeader::attribute(const std::string& variable, const std::string& name) const {
-    const auto value = read([&](auto& reader) { return reader.attribute(variable, name); });
-    if (!value) return std::nullopt;
-    if (value->is_text) return value->text;
-    // Numbers are read as their text, as the REF stores them in text columns.
-    std::string text;
-    for (const double v : value->numbers) {
-        if (!text.empty()) text += ' ';
-        text += number_text(v);
-    }
-    return text;
+    return text_of(read([&](auto& reader) { return reader.attribute(variable, name); }));
 }
 
 int64_t NetcdfHeader::vertical_levels() const {
@@ -240,17 +243,6 @@ std::vector<double> numbers_of(const std::optional<HeaderAttribute>& value, cons
     if (!value) return {};
     if (value->is_text) throw std::runtime_error(file + ": " + attribute_what("time", name) + " is not numeric");
     return value->numbers;
-}
-
-std::optional<std::string> text_of(const std::optional<HeaderAttribute>& value) {
-    if (!value) return std::nullopt;
-    if (value->is_text) return value->text;
-    std::string text;
-    for (const double v : value->numbers) {
-        if (!text.empty()) text += ' ';
-        text += number_text(v);
-    }
-    return text;
 }
 
 }  // namespace

@@ -77,13 +77,19 @@ inline store::Value text_value(const std::optional<std::string>& text) {
     return text ? store::Value(*text) : store::Value(std::monostate{});
 }
 
-// Read-only view of one file's header through netCDF-C. It touches only the variables it is
-// asked about: netCDF-4 reads a variable's attributes and metadata when it is first touched.
-// Numeric attributes read as text are printed like numbers. Errors throw std::runtime_error
-// with messages starting "<file>: ".
+class NetcdfReader;
+class Hdf5Reader;
+
+// Read-only view of one file's header. netCDF-4 files are read through the HDF5 C API, others
+// (and whatever that reader does not handle) through netCDF-C, with the same results and the
+// same errors. It touches only the variables it is asked about: netCDF-4 reads a variable's
+// attributes and metadata when it is first touched. Numeric attributes read as text are
+// printed like numbers. Errors throw std::runtime_error with messages starting "<file>: ".
 class NetcdfHeader {
 public:
-    explicit NetcdfHeader(const std::string& file);
+    enum class Reader { fastest, netcdf };  // netcdf: netCDF-C only (to compare the two)
+
+    explicit NetcdfHeader(const std::string& file, Reader reader = Reader::fastest);
     ~NetcdfHeader();
     NetcdfHeader(const NetcdfHeader&) = delete;
     NetcdfHeader& operator=(const NetcdfHeader&) = delete;
@@ -103,15 +109,17 @@ public:
     // Reads only the first and last values.
     Time time() const;
 
+    // Whether the reads so far went through HDF5 alone (false once netCDF-C took over).
+    bool reads_through_hdf5() const;
+
 private:
-    int variable_id(const char* name) const;  // -1 when absent
-    bool dimension_in_use(int dimension, const char* name) const;
-    std::vector<std::size_t> shape(int variable, const char* name) const;
-    std::vector<double> numbers(int variable, const std::string& what, const char* name) const;
-    [[noreturn]] void fail(const std::string& what, int status) const;
+    template <typename Read>
+    auto read(Read&& read_with) const;
 
     std::string path_;
-    int ncid_ = -1;
+    // Exactly one is open: the HDF5 reader until it meets something it does not handle.
+    mutable std::unique_ptr<Hdf5Reader> hdf5_;
+    mutable std::unique_ptr<NetcdfReader> netcdf_;
 };
 
 // The message without a leading "<file>: ", which netCDF errors carry (the caller adds the path).

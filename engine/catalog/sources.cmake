@@ -7,6 +7,7 @@ set(REF_CATALOG_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/cmip7.cpp
   ${CMAKE_CURRENT_LIST_DIR}/discovery.cpp
   ${CMAKE_CURRENT_LIST_DIR}/esmvaltool.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/hdf5_reader.cpp
   ${CMAKE_CURRENT_LIST_DIR}/netcdf_header.cpp
   ${CMAKE_CURRENT_LIST_DIR}/obs.cpp
   ${CMAKE_CURRENT_LIST_DIR}/solver_catalog.cpp)

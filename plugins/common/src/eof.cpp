@@ -217,39 +217,37 @@ Regression regress_on_series(std::span<const double> data, std::span<const doubl
         throw std::invalid_argument("regression: the field's length is not a multiple of the series' length");
     const std::size_t cells = data.size() / times;
     Regression out{std::vector<double>(cells, nan), std::vector<double>(cells, nan)};
-    // Two passes over the field in storage order (step by step, all cells at once): the means,
-    // then the centred sums. Each cell's sums run over the steps in time order.
-    std::vector<double> count(cells, 0.0), sx(cells, 0.0), sy(cells, 0.0);
+    // One pass over the field in storage order (step by step, all cells at once), so it streams
+    // through memory once. The sums are of deviations from the series' mean and from each cell's
+    // value at the first step, which keeps the final differences of sums free of cancellation.
+    double series_sum = 0.0, series_count = 0.0;
+    for (const double x : series)
+        if (std::isfinite(x)) series_sum += x, series_count += 1.0;
+    const double series_mean = series_count > 0.0 ? series_sum / series_count : 0.0;
+    std::vector<double> origin(cells, 0.0);
+    for (std::size_t c = 0; c < cells; ++c)
+        if (std::isfinite(data[c])) origin[c] = data[c];
+    std::vector<double> count(cells, 0.0), sx(cells, 0.0), sy(cells, 0.0), sxx(cells, 0.0), sxy(cells, 0.0);
     for (std::size_t t = 0; t < times; ++t) {
-        const double x = series[t];
-        if (!std::isfinite(x)) continue;
+        if (!std::isfinite(series[t])) continue;
+        const double x = series[t] - series_mean;
         const double* row = data.data() + t * cells;
-        for (std::size_t c = 0; c < cells; ++c) {
-            const double y = row[c];
-            if (!std::isfinite(y)) continue;
-            sx[c] += x;
-            sy[c] += y;
-            count[c] += 1.0;
-        }
-    }
-    std::vector<double> mx(cells), my(cells), sxx(cells, 0.0), sxy(cells, 0.0);
-    for (std::size_t c = 0; c < cells; ++c) mx[c] = sx[c] / count[c], my[c] = sy[c] / count[c];
-    for (std::size_t t = 0; t < times; ++t) {
-        const double x = series[t];
-        if (!std::isfinite(x)) continue;
-        const double* row = data.data() + t * cells;
-        for (std::size_t c = 0; c < cells; ++c) {
-            const double y = row[c];
-            if (!std::isfinite(y)) continue;
-            const double dx = x - mx[c];
-            sxx[c] += dx * dx;
-            sxy[c] += dx * (y - my[c]);
+        for (std::size_t c = 0; c < cells; ++c) {  // selects rather than branches, so it vectorises
+            const double y = row[c] - origin[c];
+            const bool valid = std::isfinite(y);
+            count[c] += valid ? 1.0 : 0.0;
+            sx[c] += valid ? x : 0.0;
+            sy[c] += valid ? y : 0.0;
+            sxx[c] += valid ? x * x : 0.0;
+            sxy[c] += valid ? x * y : 0.0;
         }
     }
     for (std::size_t c = 0; c < cells; ++c) {
-        if (count[c] < 2 || sxx[c] <= 0.0) continue;
-        out.slope[c] = sxy[c] / sxx[c];
-        out.intercept[c] = my[c] - out.slope[c] * mx[c];
+        if (count[c] < 2) continue;
+        const double centred_xx = sxx[c] - sx[c] * sx[c] / count[c];
+        if (centred_xx <= 0.0) continue;
+        out.slope[c] = (sxy[c] - sx[c] * sy[c] / count[c]) / centred_xx;
+        out.intercept[c] = origin[c] + sy[c] / count[c] - out.slope[c] * (series_mean + sx[c] / count[c]);
     }
     return out;
 }

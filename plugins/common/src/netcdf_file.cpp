@@ -1,6 +1,7 @@
 #include "ref/science/netcdf_file.hpp"
 
 #include <cmath>
+#include <limits>
 #include <utility>
 
 #include <netcdf.h>
@@ -187,11 +188,14 @@ std::vector<double> NetcdfFile::read(const std::string& variable) const {
     for (const double v : numeric_attribute_values(variable, "missing_value")) missing.push_back(v);
     const double scale = numeric_attribute(variable, "scale_factor").value_or(1.0);
     const double offset = numeric_attribute(variable, "add_offset").value_or(0.0);
+    // std::nan("") parses its argument on every call: a constant keeps masked fields cheap to read.
+    constexpr double missing_value = std::numeric_limits<double>::quiet_NaN();
+    const bool scaled = scale != 1.0 || offset != 0.0;
     for (double& v : values) {
         for (const double marker : missing) {
-            if (v == marker) v = std::nan("");
+            if (v == marker) v = missing_value;
         }
-        if (!std::isnan(v)) v = v * scale + offset;
+        if (scaled && !std::isnan(v)) v = v * scale + offset;
     }
     return values;
 }

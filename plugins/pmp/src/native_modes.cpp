@@ -522,7 +522,11 @@ void run_native_mode_unchecked(const ModeConfig& mode, const ModelSelection& mod
                 mod_eof.flip(k);
                 m.pattern = mod_eof.covariance_maps[k];
                 m.pc = mod_eof.pcs[k];
-                teleconnection(m, mod_anomalies);
+                // Regressing on -pc negates the slope and keeps the intercept exactly: no second pass.
+                for (std::size_t c = 0; c < m.slope.size(); ++c) {
+                    m.slope[c] = -m.slope[c];
+                    m.teleconnection[c] = m.slope[c] * m.stdv_pc + m.intercept[c];
+                }
                 stats = statistics(m, m.pattern);
             }
             const double tcor = sci::temporal_correlation(cbf.pc, m.pc);

@@ -117,12 +117,12 @@ ModeInput read_mode_input(const std::vector<std::string>& files, const std::stri
         for (auto& v : f.data) v /= 100.0;  // Pa -> hPa
         f.units = "hPa";
     } else if (variable == "ts") {
-        if (model) {
-            for (auto& v : f.data) v -= 273.15;  // K -> degC, the model only (spec §6.8)
-            f.units = "degC";
+        const double offset = model ? 273.15 : 0.0;  // K -> degC, the model only (spec §6.8)
+        if (model) f.units = "degC";
+        for (auto& v : f.data) {  // one pass: the unit change and the sea-ice floor
+            v -= offset;
+            if (std::isfinite(v) && v < -1.8) v = -1.8;
         }
-        for (auto& v : f.data)
-            if (std::isfinite(v) && v < -1.8) v = -1.8;  // sea ice
     }
     return in;
 }

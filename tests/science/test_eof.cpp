@@ -185,3 +185,17 @@ TEST_CASE("EOFs from the Gram matrix equal those of the full SVD, more steps tha
     SECTION("times < cells (time x time Gram matrix)") { check_against_svd(120, 300, 4); }
     SECTION("times > cells (cell x cell Gram matrix)") { check_against_svd(300, 80, 4); }
 }
+
+TEST_CASE("an EOF analysis of a single cell is its weighted, centred series") {
+    const std::vector<double> data = {1.0, 4.0, 2.0, 5.0};  // mean 3
+    const EofAnalysis eof = compute_eofs(data, 4, std::vector<double>{0.5}, 1);
+    REQUIRE(eof.count() == 1);
+    REQUIRE(eof.eigenvalues.size() == 1);
+    // Weighted centred series 0.5 * (-2, 1, -1, 2): sum of squares 2.5 over N - 1 = 3.
+    CHECK(eof.eigenvalues[0] == Approx(2.5 / 3.0).epsilon(1e-12));
+    CHECK(eof.variance_fractions[0] == Approx(1.0).epsilon(1e-12));
+    const double sign = eof.pcs[0][0] < 0 ? 1.0 : -1.0;  // the first centred value is negative
+    const std::vector<double> expected = {-1.0, 0.5, -0.5, 1.0};
+    for (std::size_t t = 0; t < 4; ++t) CHECK(sign * eof.pcs[0][t] == Approx(expected[t]).epsilon(1e-12));
+    CHECK(std::fabs(eof.eigenvectors[0][0]) == Approx(1.0).epsilon(1e-12));
+}

@@ -352,8 +352,9 @@ def pmp_pdo(root):
         return pc, pattern, lam[n - 1] / lam.sum(), vt[n - 1], cells, wt
 
     def sign_flip(pattern, lat, lon):
+        # PMP's PDO convention (spec 4.3 step 9): flipped when the 30-40N, 150-180E mean is >= 0.
         box = np.outer((lat >= 30) & (lat <= 40), (lon >= 150) & (lon <= 180))
-        return -1.0 if np.nanmean(pattern[box]) < 0 else 1.0
+        return -1.0 if np.nanmean(pattern[box]) >= 0 else 1.0
 
     def teleconnection(x, pc):
         p = pc - pc.mean()

@@ -5,6 +5,8 @@
 #include <numbers>
 #include <random>
 
+#include <Eigen/Dense>
+
 #include "ref/science/eof.hpp"
 
 using namespace ref::science;
@@ -112,4 +114,88 @@ TEST_CASE("per-cell regression on a series recovers slope and intercept") {
     CHECK(r.slope[1] == Approx(-2.0));
     CHECK(r.intercept[1] == Approx(0.0).margin(1e-12));
     CHECK(std::isnan(r.slope[2]));
+}
+
+namespace {
+
+// A [time][cell] field with a decaying spectrum of smooth modes plus pseudo-random noise.
+std::vector<double> spectrum_field(std::size_t times, std::size_t cells) {
+    std::mt19937 random(12345);
+    std::normal_distribution<double> noise(0.0, 0.05);
+    std::vector<double> data(times * cells);
+    for (std::size_t t = 0; t < times; ++t)
+        for (std::size_t c = 0; c < cells; ++c) {
+            double v = 2.0 + noise(random);
+            for (int k = 1; k <= 5; ++k)
+                v += std::pow(0.6, k) * std::sin(0.37 * k * static_cast<double>(c) + k) *
+                     std::cos(0.11 * k * k * static_cast<double>(t) + 0.5 * k);
+            data[t * cells + c] = v;
+        }
+    return data;
+}
+
+// The EOFs straight from the SVD of the weighted, centred field (the definition).
+void check_against_svd(std::size_t times, std::size_t cells, std::size_t neofs) {
+    const auto data = spectrum_field(times, cells);
+    std::vector<double> weights(cells);
+    for (std::size_t c = 0; c < cells; ++c) weights[c] = 0.5 + 0.5 * std::cos(0.01 * static_cast<double>(c));
+    const EofAnalysis eof = compute_eofs(data, times, weights, neofs);
+
+    Eigen::MatrixXd centred(times, cells);
+    for (std::size_t c = 0; c < cells; ++c) {
+        double mean = 0;
+        for (std::size_t t = 0; t < times; ++t) mean += data[t * cells + c];
+        mean /= static_cast<double>(times);
+        for (std::size_t t = 0; t < times; ++t) centred(t, c) = data[t * cells + c] - mean;
+    }
+    Eigen::MatrixXd weighted = centred;
+    for (std::size_t c = 0; c < cells; ++c) weighted.col(c) *= weights[c];
+    const Eigen::JacobiSVD<Eigen::MatrixXd> svd(weighted, Eigen::ComputeThinU | Eigen::ComputeThinV);
+    const Eigen::VectorXd& s = svd.singularValues();
+    const double dof = static_cast<double>(times - 1);
+
+    REQUIRE(eof.eigenvalues.size() == static_cast<std::size_t>(s.size()));
+    REQUIRE(eof.count() == neofs);
+    for (std::size_t k = 0; k < 10; ++k)
+        CHECK(eof.eigenvalues[k] == Approx(s(k) * s(k) / dof).epsilon(1e-10));
+    for (std::size_t k = 0; k < neofs; ++k) {
+        INFO("EOF " << k + 1);
+        const auto kk = static_cast<Eigen::Index>(k);
+        CHECK(eof.variance_fractions[k] == Approx(s(kk) * s(kk) / s.squaredNorm()).epsilon(1e-10));
+        const double sign = eof.pcs[k][0] * svd.matrixU()(0, kk) < 0 ? -1.0 : 1.0;
+        const Eigen::VectorXd covariance = centred.transpose() * svd.matrixU().col(kk) / std::sqrt(dof);
+        double pc_error = 0, vector_error = 0, map_error = 0;
+        for (std::size_t t = 0; t < times; ++t)
+            pc_error = std::max(pc_error, std::fabs(eof.pcs[k][t] - sign * svd.matrixU()(static_cast<Eigen::Index>(t), kk) * s(kk)));
+        for (std::size_t c = 0; c < cells; ++c) {
+            const auto cc = static_cast<Eigen::Index>(c);
+            vector_error = std::max(vector_error, std::fabs(eof.eigenvectors[k][c] - sign * svd.matrixV()(cc, kk)));
+            map_error = std::max(map_error, std::fabs(eof.covariance_maps[k][c] - sign * covariance(cc)));
+        }
+        // Relative to each quantity's largest value.
+        CHECK(pc_error <= 1e-10 * s(kk));
+        CHECK(vector_error <= 1e-10);
+        CHECK(map_error <= 1e-10 * covariance.cwiseAbs().maxCoeff());
+    }
+}
+
+}  // namespace
+
+TEST_CASE("EOFs from the Gram matrix equal those of the full SVD, more steps than cells or fewer") {
+    SECTION("times < cells (time x time Gram matrix)") { check_against_svd(120, 300, 4); }
+    SECTION("times > cells (cell x cell Gram matrix)") { check_against_svd(300, 80, 4); }
+}
+
+TEST_CASE("an EOF analysis of a single cell is its weighted, centred series") {
+    const std::vector<double> data = {1.0, 4.0, 2.0, 5.0};  // mean 3
+    const EofAnalysis eof = compute_eofs(data, 4, std::vector<double>{0.5}, 1);
+    REQUIRE(eof.count() == 1);
+    REQUIRE(eof.eigenvalues.size() == 1);
+    // Weighted centred series 0.5 * (-2, 1, -1, 2): sum of squares 2.5 over N - 1 = 3.
+    CHECK(eof.eigenvalues[0] == Approx(2.5 / 3.0).epsilon(1e-12));
+    CHECK(eof.variance_fractions[0] == Approx(1.0).epsilon(1e-12));
+    const double sign = eof.pcs[0][0] < 0 ? 1.0 : -1.0;  // the first centred value is negative
+    const std::vector<double> expected = {-1.0, 0.5, -0.5, 1.0};
+    for (std::size_t t = 0; t < 4; ++t) CHECK(sign * eof.pcs[0][t] == Approx(expected[t]).epsilon(1e-12));
+    CHECK(std::fabs(eof.eigenvectors[0][0]) == Approx(1.0).epsilon(1e-12));
 }

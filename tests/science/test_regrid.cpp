@@ -1,6 +1,7 @@
 // Conservative and bilinear regridding between regular lat-lon grids, closed-form checks.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 #include <numeric>
@@ -119,4 +120,62 @@ TEST_CASE("bilinear interpolation is exact for a field linear in latitude and lo
         for (const double lon : source.lon) periodic.push_back(lon < 180 ? lon : lon - 360);
     const auto wrapped = bilinear_interpolate(source, periodic, target);
     CHECK(wrapped[3] == Approx(-5.0).epsilon(1e-12));
+}
+
+// The regridder keeps per-axis overlap lists; here every source/target pair is intersected
+// directly (the dense definition) on grids whose cells overlap fractionally, with a mask.
+TEST_CASE("conservative regridding equals the dense overlap-weighted mean on a masked field") {
+    const LatLonGrid source = shifted_grid(3.0, 4.0);  // -180..180, north to south
+    LatLonGrid target = uniform_global_grid(2.5, 2.5);
+    std::vector<double> field = wavy_field(source);
+    std::size_t masked = 0;
+    for (std::size_t j = 0; j < source.lat.size(); ++j)
+        for (std::size_t i = 0; i < source.lon.size(); ++i)
+            if ((source.lat[j] > 30 && source.lon[i] > -60 && source.lon[i] < 20) || (i * 7 + j * 3) % 11 == 0) {
+                field[j * source.lon.size() + i] = NAN;
+                ++masked;
+            }
+    REQUIRE(masked > 100);
+    const auto out = ConservativeRegridder(source, target).apply(field);
+
+    const auto lat_overlap = [](double s0, double s1, double t0, double t1) {
+        const double south = std::max(std::min(s0, s1), std::min(t0, t1));
+        const double north = std::min(std::max(s0, s1), std::max(t0, t1));
+        return north > south ? std::sin(north * std::numbers::pi / 180) - std::sin(south * std::numbers::pi / 180) : 0.0;
+    };
+    const auto lon_overlap = [](double s0, double s1, double t0, double t1) {
+        double total = 0;
+        for (const double shift : {-720.0, -360.0, 0.0, 360.0, 720.0})
+            total += std::max(0.0, std::min(std::max(s0, s1) + shift, std::max(t0, t1)) -
+                                       std::max(std::min(s0, s1) + shift, std::min(t0, t1)));
+        return total;
+    };
+    std::size_t fractional = 0, empty = 0;
+    for (std::size_t ti = 0; ti < target.lat.size(); ++ti)
+        for (std::size_t tk = 0; tk < target.lon.size(); ++tk) {
+            double sum = 0, weight = 0;
+            for (std::size_t sj = 0; sj < source.lat.size(); ++sj) {
+                const double wy = lat_overlap(source.lat_bounds[2 * sj], source.lat_bounds[2 * sj + 1],
+                                              target.lat_bounds[2 * ti], target.lat_bounds[2 * ti + 1]);
+                if (wy <= 0) continue;
+                for (std::size_t sk = 0; sk < source.lon.size(); ++sk) {
+                    const double wx = lon_overlap(source.lon_bounds[2 * sk], source.lon_bounds[2 * sk + 1],
+                                                  target.lon_bounds[2 * tk], target.lon_bounds[2 * tk + 1]);
+                    const double v = field[sj * source.lon.size() + sk];
+                    if (wx <= 0 || !std::isfinite(v)) continue;
+                    if (wx < 2.5) ++fractional;
+                    sum += wy * wx * v;
+                    weight += wy * wx;
+                }
+            }
+            const double got = out[ti * target.lon.size() + tk];
+            if (weight > 0) {
+                REQUIRE(got == Approx(sum / weight).epsilon(1e-12));
+            } else {
+                REQUIRE(std::isnan(got));
+                ++empty;
+            }
+        }
+    CHECK(fractional > 1000);  // most target cells straddle source cell edges
+    CHECK(empty > 0);          // some lie wholly inside the masked block
 }

@@ -17,11 +17,10 @@ std::vector<double> weighted_step_mean(const Field& field, const std::vector<std
     for (const auto t : steps) {
         const double w = field.step_length(t);
         const auto values = field.step(t);
-        for (std::size_t c = 0; c < cells; ++c) {
-            if (std::isfinite(values[c])) {
-                sum[c] += w * values[c];
-                weight[c] += w;
-            }
+        for (std::size_t c = 0; c < cells; ++c) {  // selects rather than branches, so it vectorises
+            const bool valid = std::isfinite(values[c]);
+            sum[c] += valid ? w * values[c] : 0.0;
+            weight[c] += valid ? w : 0.0;
         }
     }
     for (std::size_t c = 0; c < cells; ++c) sum[c] = weight[c] > 0.0 ? sum[c] / weight[c] : nan;

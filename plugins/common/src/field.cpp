@@ -154,11 +154,18 @@ Field read_field(const std::vector<std::string>& files, const std::string& varia
     // Time stamps closer than one second are the same step (files may use different units).
     const double tolerance = 1.0 / seconds_per_unit(axis->units().unit);
     const std::size_t cells = field.cell_count();
-    // One file whose steps are distinct and in order (the usual case): its values become the
-    // field's as they are, without a copy.
-    bool adopt = parts.size() == 1;
-    for (std::size_t i = 1; adopt && i < steps.size(); ++i)
-        adopt = steps[i].step == i && steps[i].time - steps[i - 1].time > tolerance;
+    // One file with ascending, distinct steps (the common case): its arrays are the field's, not copied.
+    bool one_ordered_file = parts.size() == 1;
+    for (std::size_t s = 1; one_ordered_file && s < parts.front().time.size(); ++s)
+        one_ordered_file = parts.front().time[s] - parts.front().time[s - 1] > tolerance;
+    if (one_ordered_file) {
+        FilePart& only = parts.front();
+        field.time = std::move(only.time);
+        field.time_bounds = only.bounds.empty() ? std::vector<double>(2 * field.time.size(), NAN) : std::move(only.bounds);
+        field.data = std::move(only.data);
+        steps.clear();
+    }
+    field.data.reserve(steps.size() * cells);
     for (std::size_t i = 0; i < steps.size();) {
         const StepRef& first = steps[i];
         const auto first_values = std::span<const double>(parts[first.part].data).subspan(first.step * cells, cells);
@@ -171,7 +178,7 @@ Field read_field(const std::vector<std::string>& files, const std::string& varia
             field.time_bounds.push_back(NAN);
             field.time_bounds.push_back(NAN);
         }
-        if (!adopt) field.data.insert(field.data.end(), first_values.begin(), first_values.end());
+        field.data.insert(field.data.end(), first_values.begin(), first_values.end());
         std::size_t j = i + 1;
         for (; j < steps.size() && steps[j].time - first.time <= tolerance; ++j) {
             const auto other = std::span<const double>(parts[steps[j].part].data).subspan(steps[j].step * cells, cells);
@@ -188,7 +195,6 @@ Field read_field(const std::vector<std::string>& files, const std::string& varia
         }
         i = j;
     }
-    if (adopt) field.data = std::move(parts.front().data);
     fill_missing_bounds(field.time, field.time_bounds);
     field.dates.reserve(field.time.size());
     for (const double t : field.time) field.dates.push_back(axis->decode(t));

@@ -94,6 +94,16 @@ ConservativeRegridder::ConservativeRegridder(const LatLonGrid& source, const Lat
     require_bounds(target, "target");
     lat_overlaps_ = lat_overlaps(source, target);
     lon_overlaps_ = lon_overlaps(source, target);
+    // Only source rows some target row overlaps are summed; the latitude lists index them.
+    std::vector<std::size_t> row_index(source.lat.size(), source.lat.size());
+    for (auto& overlaps : lat_overlaps_)
+        for (auto& [row, weight] : overlaps) {
+            if (row_index[row] == source.lat.size()) {
+                row_index[row] = source_rows_.size();
+                source_rows_.push_back(row);
+            }
+            row = row_index[row];
+        }
     source_nlon_ = source.lon.size();
     source_cells_ = source.cell_count();
     target_nlon_ = target.lon.size();
@@ -104,20 +114,39 @@ std::vector<double> ConservativeRegridder::apply(std::span<const double> source)
     if (source.size() != source_cells_)
         throw std::invalid_argument("regridding: " + std::to_string(source.size()) + " values for a grid of " +
                                     std::to_string(source_cells_) + " cells");
-    std::vector<double> out(target_cells_, nan);
-    for (std::size_t i = 0; i < lat_overlaps_.size(); ++i) {
-        for (std::size_t k = 0; k < lon_overlaps_.size(); ++k) {
+    // The weights are products of a latitude and a longitude factor, so the sums separate: first
+    // along longitude within each source row (valid values and their weights), then along latitude.
+    // Each target cell costs its few overlaps per axis, normalised by its own valid overlap.
+    const std::size_t nlon = target_nlon_;
+    std::vector<double> row_sum(source_rows_.size() * nlon), row_weight(source_rows_.size() * nlon);
+    for (std::size_t r = 0; r < source_rows_.size(); ++r) {
+        const double* values = source.data() + source_rows_[r] * source_nlon_;
+        for (std::size_t k = 0; k < nlon; ++k) {
             double sum = 0.0, weight = 0.0;
-            for (const auto& [sj, wlat] : lat_overlaps_[i]) {
-                for (const auto& [sk, wlon] : lon_overlaps_[k]) {
-                    const double v = source[sj * source_nlon_ + sk];
-                    if (!std::isfinite(v)) continue;
-                    sum += wlat * wlon * v;
-                    weight += wlat * wlon;
-                }
+            for (const auto& [sk, wlon] : lon_overlaps_[k]) {
+                const double v = values[sk];
+                const bool valid = std::isfinite(v);
+                sum += valid ? wlon * v : 0.0;
+                weight += valid ? wlon : 0.0;
             }
-            if (weight > 0.0) out[i * target_nlon_ + k] = sum / weight;
+            row_sum[r * nlon + k] = sum;
+            row_weight[r * nlon + k] = weight;
         }
+    }
+    std::vector<double> out(target_cells_, nan), sum(nlon), weight(nlon);
+    for (std::size_t i = 0; i < lat_overlaps_.size(); ++i) {
+        std::fill(sum.begin(), sum.end(), 0.0);
+        std::fill(weight.begin(), weight.end(), 0.0);
+        for (const auto& [r, wlat] : lat_overlaps_[i]) {
+            const double* rs = row_sum.data() + r * nlon;
+            const double* rw = row_weight.data() + r * nlon;
+            for (std::size_t k = 0; k < nlon; ++k) {
+                sum[k] += wlat * rs[k];
+                weight[k] += wlat * rw[k];
+            }
+        }
+        for (std::size_t k = 0; k < nlon; ++k)
+            if (weight[k] > 0.0) out[i * nlon + k] = sum[k] / weight[k];
     }
     return out;
 }

@@ -117,21 +117,30 @@ ModeInput read_mode_input(const std::vector<std::string>& files, const std::stri
         for (auto& v : f.data) v /= 100.0;  // Pa -> hPa
         f.units = "hPa";
     } else if (variable == "ts") {
-        if (model) {
-            for (auto& v : f.data) v -= 273.15;  // K -> degC, the model only (spec §6.8)
-            f.units = "degC";
+        const double offset = model ? 273.15 : 0.0;  // K -> degC, the model only (spec §6.8)
+        if (model) f.units = "degC";
+        for (auto& v : f.data) {  // one pass: the unit change and the sea-ice floor
+            v -= offset;
+            if (std::isfinite(v) && v < -1.8) v = -1.8;
         }
-        for (auto& v : f.data)
-            if (std::isfinite(v) && v < -1.8) v = -1.8;  // sea ice
     }
     return in;
 }
 
-// Anomalies of one season ([step][cell]) and their count of steps.
-std::vector<double> season_anomalies(const sci::Field& field, const std::string& season, std::size_t* steps) {
+// Anomalies of one season ([step][cell]) and their count of steps. With `last_use` the monthly
+// anomalies are computed in the field's own storage, which is handed over (no copy of the field).
+std::vector<double> season_anomalies(sci::Field& field, const std::string& season, bool last_use, std::size_t* steps) {
     if (season == "monthly") {
         *steps = field.step_count();
-        return sci::monthly_anomalies(field);
+        if (!last_use) return sci::monthly_anomalies(field);
+        const sci::MonthlyClimatology climatology = sci::monthly_climatology(field);
+        const std::size_t cells = field.cell_count();
+        for (std::size_t t = 0; t < field.step_count(); ++t) {
+            const auto normal = climatology.month(static_cast<std::size_t>(field.dates[t].month - 1));
+            double* values = field.data.data() + t * cells;
+            for (std::size_t c = 0; c < cells; ++c) values[c] -= normal[c];
+        }
+        return std::move(field.data);
     }
     sci::YearlyField y = sci::seasonal_anomalies(field, sci::parse_season(season));
     *steps = y.years.size();
@@ -341,7 +350,7 @@ void run_native_mode_unchecked(const ModeConfig& mode, const ModelSelection& mod
     const std::size_t eofn = static_cast<std::size_t>(mode.eofn);
 
     host.progress(0.0, "reading the reference");
-    const ModeInput obs = read_mode_input({reference.path}, var, mode.obs_start_year, kLastModelYear, false, "reference");
+    ModeInput obs = read_mode_input({reference.path}, var, mode.obs_start_year, kLastModelYear, false, "reference");
     host.progress(0.15, "reading the model");
     ModeInput mod = read_mode_input(model.files, var, kFirstModelYear, kLastModelYear, true, "model");
 
@@ -393,7 +402,8 @@ void run_native_mode_unchecked(const ModeConfig& mode, const ModelSelection& mod
 
         // Reference EOF.
         std::size_t obs_steps = 0, mod_steps = 0;
-        std::vector<double> obs_anomalies = season_anomalies(obs.field, season, &obs_steps);
+        const bool last_season = si + 1 == seasons.size();
+        std::vector<double> obs_anomalies = season_anomalies(obs.field, season, last_season, &obs_steps);
         remove_domain_mean(obs_anomalies, obs_steps, obs.grid, obs_domain);
         const auto obs_domain_data = cells_of_each_step(obs_anomalies, obs.grid.cell_count(), obs_domain.cells);
         sci::EofAnalysis obs_eof = sci::compute_eofs(obs_domain_data, obs_steps, obs_weights, eofn);
@@ -420,7 +430,7 @@ void run_native_mode_unchecked(const ModeConfig& mode, const ModelSelection& mod
                          obs_eof, obs_steps);
 
         // Model anomalies, on the native grid and on the reference grid (domain only).
-        std::vector<double> mod_anomalies = season_anomalies(mod.field, season, &mod_steps);
+        std::vector<double> mod_anomalies = season_anomalies(mod.field, season, last_season, &mod_steps);
         remove_domain_mean(mod_anomalies, mod_steps, mod.grid, mod_domain);
         const auto mod_domain_data = cells_of_each_step(mod_anomalies, mod.grid.cell_count(), mod_domain.cells);
         std::vector<double> regridded_domain;
@@ -512,7 +522,11 @@ void run_native_mode_unchecked(const ModeConfig& mode, const ModelSelection& mod
                 mod_eof.flip(k);
                 m.pattern = mod_eof.covariance_maps[k];
                 m.pc = mod_eof.pcs[k];
-                teleconnection(m, mod_anomalies);
+                // Regressing on -pc negates the slope and keeps the intercept exactly: no second pass.
+                for (std::size_t c = 0; c < m.slope.size(); ++c) {
+                    m.slope[c] = -m.slope[c];
+                    m.teleconnection[c] = m.slope[c] * m.stdv_pc + m.intercept[c];
+                }
                 stats = statistics(m, m.pattern);
             }
             const double tcor = sci::temporal_correlation(cbf.pc, m.pc);

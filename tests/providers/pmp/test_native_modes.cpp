@@ -166,6 +166,54 @@ TEST_CASE("native PDO recovers the pattern with its sign convention, cor 1 for m
     CHECK(output["provenance"]["environment"]["backend"] == "native");
 }
 
+// bias and bias_glo are <model - reference> (spec §4.3). Anomalies and the domain-mean removal
+// cancel any constant offset, so the model differs from the reference by c per standard deviation
+// of the reference PC south of the equator (outside the PDO domain): its teleconnection map is the
+// reference's plus c there. The leading mode is exactly rank one (a single pattern times a series
+// with no monthly climatology), so the model's EOF and CBF PCs equal the reference PC.
+TEST_CASE("native PDO bias is model minus reference", "[pmp][native][modes]") {
+    const double offset = 0.3;  // degC at the reference PC's +1 standard deviation
+    const auto series = [](int year, int month) { return (year - 1997.5) * (1.0 + 0.3 * std::sin(month)); };
+    double sum = 0, sum_squares = 0, count = 0;
+    for (int y = 1990; y <= 2005; ++y)
+        for (int m = 1; m <= 12; ++m) sum += series(y, m), sum_squares += series(y, m) * series(y, m), ++count;
+    REQUIRE(sum == Approx(0.0).margin(1e-9));
+    const double series_std = std::sqrt((sum_squares - sum * sum / count) / (count - 1));
+
+    const TempDir dir;
+    MonthlyFile reference;
+    reference.variable = "ts";
+    reference.grid = {5.0, 5.0};
+    reference.first_year = 1990;
+    reference.last_year = 2005;
+    reference.value = [=](int y, int m, std::size_t, double la, double lo) -> double {
+        if (lo > 60 && lo < 120) return NAN;  // land, the same at every latitude
+        return 290.0 + 0.2 * pdo_pattern(la, lo) * series(y, m) + 3.0 * std::cos(2 * std::numbers::pi * (m - 1) / 12.0);
+    };
+    MonthlyFile model = reference;
+    // The pattern is positive in the 30-40N, 150-180E box, so the reference PC is -series (flipped).
+    model.value = [=](int y, int m, std::size_t k, double la, double lo) -> double {
+        const double v = reference.value(y, m, k, la, lo);
+        return la < 0 ? v - offset * series(y, m) / series_std : v;
+    };
+    pmp_native_test::write_monthly(dir / "ts_obs.nc", reference);
+    pmp_native_test::write_monthly(dir / "ts_model.nc", model);
+    const json metric = run_mode(dir / "out", "PDO", "ts", dir / "ts_model.nc", dir / "ts_obs.nc", "HadISST-1-1");
+    const json& methods =
+        metric["RESULTS"]["model"]["cmip6"]["ACCESS-ESM1-5"]["r1i1p1f1"]["historical"]["HadISST-1-1"]["PDO"]["monthly"];
+    // The valid (ocean) share of every latitude band is the same, so the southern half holds half
+    // the valid area: bias_glo = c / 2 and rms_glo = c / sqrt(2); over the domain nothing differs.
+    for (const char* method : {"cbf", "eof1"}) {
+        INFO(method);
+        CHECK(methods[method]["bias_glo"].get<double>() == Approx(offset / 2).epsilon(1e-9));
+        CHECK(methods[method]["rms_glo"].get<double>() == Approx(offset / std::sqrt(2.0)).epsilon(1e-9));
+        CHECK(methods[method]["bias"].get<double>() == Approx(0.0).margin(1e-9));
+        CHECK(methods[method]["rms"].get<double>() == Approx(0.0).margin(1e-9));
+        CHECK(methods[method]["cor"].get<double>() == Approx(1.0).epsilon(1e-9));
+        CHECK(methods[method]["stdv_pc_ratio_to_obs"].get<double>() == Approx(1.0).epsilon(1e-9));
+    }
+}
+
 TEST_CASE("native NAO: four seasons of psl in hPa, model = reference", "[pmp][native][modes]") {
     const TempDir dir;
     pmp_native_test::write_monthly(dir / "psl_obs.nc", mode_file("psl", nao_pattern, false));

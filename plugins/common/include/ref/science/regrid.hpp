@@ -33,7 +33,8 @@ public:
 
 private:
     using Overlaps = std::vector<std::vector<std::pair<std::size_t, double>>>;  // target index -> (source index, weight)
-    Overlaps lat_overlaps_, lon_overlaps_;
+    Overlaps lat_overlaps_, lon_overlaps_;  // lat_overlaps_ index source_rows_, not the grid's rows
+    std::vector<std::size_t> source_rows_;  // the source rows that overlap any target row
     std::size_t source_nlon_ = 0, source_cells_ = 0, target_nlon_ = 0, target_cells_ = 0;
 };
 

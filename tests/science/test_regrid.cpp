@@ -120,6 +120,13 @@ TEST_CASE("bilinear interpolation is exact for a field linear in latitude and lo
         for (const double lon : source.lon) periodic.push_back(lon < 180 ? lon : lon - 360);
     const auto wrapped = bilinear_interpolate(source, periodic, target);
     CHECK(wrapped[3] == Approx(-5.0).epsilon(1e-12));
+
+    // Worked out once and applied to both fields: the same values to the last bit.
+    const BilinearInterpolator once(source, target);
+    CHECK(once.apply(field) == out);
+    CHECK(once.apply(periodic) == wrapped);
+    field.pop_back();
+    CHECK_THROWS_AS(once.apply(field), std::invalid_argument);
 }
 
 // The regridder keeps per-axis overlap lists; here every source/target pair is intersected

@@ -169,6 +169,11 @@ std::vector<double> bilinear_interpolate(const LatLonGrid& source, std::span<con
     if (values.size() != source.cell_count())
         throw std::invalid_argument("bilinear interpolation: " + std::to_string(values.size()) +
                                     " values for a grid of " + std::to_string(source.cell_count()) + " cells");
+    return BilinearInterpolator(source, target).apply(values);
+}
+
+BilinearInterpolator::BilinearInterpolator(const LatLonGrid& source, const LatLonGrid& target)
+    : source_cells_(source.cell_count()) {
     if (source.lat.empty() || source.lon.empty()) throw std::invalid_argument("bilinear interpolation: empty source grid");
     // Ascending latitude order, remembering the stored rows.
     std::vector<std::size_t> lat_order(source.lat.size());
@@ -187,32 +192,47 @@ std::vector<double> bilinear_interpolate(const LatLonGrid& source, std::span<con
     for (const auto i : lon_order) lons.push_back(east_of_first(source.lon[i]));
     const std::size_t nlon = source.lon.size();
 
-    std::vector<double> out(target.cell_count(), nan);
-    for (std::size_t i = 0; i < target.lat.size(); ++i) {
-        const auto [la, fy] = bracket(lats, target.lat[i]);
-        const std::size_t lb = std::min(la + 1, lats.size() - 1);
-        for (std::size_t k = 0; k < target.lon.size(); ++k) {
-            const double x = east_of_first(target.lon[k]);
-            std::size_t oa = 0, ob = 0;
-            double fx = 0.0;
-            if (nlon == 1) {
-                oa = ob = 0;
-            } else if (x >= lons.back()) {  // between the last centre and the first one, one turn on
-                oa = nlon - 1;
-                ob = 0;
-                fx = (x - lons.back()) / (360.0 - lons.back());
-            } else {
-                const auto it = std::upper_bound(lons.begin(), lons.end(), x);
-                ob = static_cast<std::size_t>(it - lons.begin());
-                oa = ob - 1;
-                fx = (x - lons[oa]) / (lons[ob] - lons[oa]);
-            }
-            auto at = [&](std::size_t lat_index, std::size_t lon_index) {
-                return values[lat_order[lat_index] * nlon + lon_order[lon_index]];
-            };
-            const double v = (1 - fy) * ((1 - fx) * at(la, oa) + fx * at(la, ob)) + fy * ((1 - fx) * at(lb, oa) + fx * at(lb, ob));
-            out[i * target.lon.size() + k] = v;
+    // The longitude neighbours are the same for every target row.
+    struct LonBracket {
+        std::size_t oa, ob;
+        double fx;
+    };
+    std::vector<LonBracket> lon_brackets;
+    for (const double target_lon : target.lon) {
+        const double x = east_of_first(target_lon);
+        LonBracket b{0, 0, 0.0};
+        if (nlon == 1) {
+            b = {0, 0, 0.0};
+        } else if (x >= lons.back()) {  // between the last centre and the first one, one turn on
+            b = {nlon - 1, 0, (x - lons.back()) / (360.0 - lons.back())};
+        } else {
+            const auto it = std::upper_bound(lons.begin(), lons.end(), x);
+            b.ob = static_cast<std::size_t>(it - lons.begin());
+            b.oa = b.ob - 1;
+            b.fx = (x - lons[b.oa]) / (lons[b.ob] - lons[b.oa]);
         }
+        lon_brackets.push_back(b);
+    }
+    corners_.reserve(target.cell_count());
+    for (const double target_lat : target.lat) {
+        const auto [la, fy] = bracket(lats, target_lat);
+        const std::size_t lb = std::min(la + 1, lats.size() - 1);
+        const auto cell = [&](std::size_t lat_index, std::size_t lon_index) {
+            return lat_order[lat_index] * nlon + lon_order[lon_index];
+        };
+        for (const auto& b : lon_brackets) corners_.push_back({cell(la, b.oa), cell(la, b.ob), cell(lb, b.oa), cell(lb, b.ob), b.fx, fy});
+    }
+}
+
+std::vector<double> BilinearInterpolator::apply(std::span<const double> values) const {
+    if (values.size() != source_cells_)
+        throw std::invalid_argument("bilinear interpolation: " + std::to_string(values.size()) +
+                                    " values for a grid of " + std::to_string(source_cells_) + " cells");
+    std::vector<double> out(corners_.size());
+    for (std::size_t n = 0; n < corners_.size(); ++n) {
+        const Corners& c = corners_[n];
+        out[n] = (1 - c.fy) * ((1 - c.fx) * values[c.a_a] + c.fx * values[c.a_b]) +
+                 c.fy * ((1 - c.fx) * values[c.b_a] + c.fx * values[c.b_b]);
     }
     return out;
 }

@@ -63,11 +63,12 @@ AnnualMaps annual_maps(const std::vector<std::string>& files, const std::string&
             if (std::isfinite(step[c])) sum[c] += step[c], count[c] += 1.0;
     }
     AnnualMaps out;
+    const science::BilinearInterpolator to_target(grid, target);
     for (auto& [year, totals] : sums) {
         auto& [sum, count] = totals;
         for (std::size_t c = 0; c < cells; ++c)
             sum[c] = count[c] > 0 ? sum[c] / count[c] * scale + offset : std::numeric_limits<double>::quiet_NaN();
-        out.by_year[year] = science::bilinear_interpolate(grid, sum, target);
+        out.by_year[year] = to_target.apply(sum);
     }
     return out;
 }
@@ -228,6 +229,7 @@ plugin::ExecutionResult run_gwl(const DiagnosticSpec& spec, const plugin::Execut
     else
         host.info("no pr in the execution: multi-model maps of tas only");
     const science::LatLonGrid target = science::uniform_global_grid(1.0, 1.0);
+    std::vector<science::MapFigure> figures;  // drawn together at the end, several at a time
     for (const std::string& variable : map_variables) {
         std::map<std::string, AnnualMaps> per_model;  // "source member" -> annual maps
         for (const auto& [key, tas_rows] : models) {
@@ -287,7 +289,7 @@ plugin::ExecutionResult run_gwl(const DiagnosticSpec& spec, const plugin::Execut
                 map.lat = target.lat;
                 map.lon = target.lon;
                 map.values = values;
-                science::write_map_plot((out / (stem + ".png")).string(), map);
+                figures.push_back({(out / (stem + ".png")).string(), {std::move(map)}});
                 const json dims = {{"statistic", statistic}, {"variable_id", variable}};
                 add_output_file(output, false, stem + ".nc", title, "", dims);
                 add_output_file(output, true, stem + ".png", title, "", dims);
@@ -295,6 +297,7 @@ plugin::ExecutionResult run_gwl(const DiagnosticSpec& spec, const plugin::Execut
             host.info(variable + " at " + level_name + " K: maps from " + std::to_string(windows.size()) + " models");
         }
     }
+    science::write_map_figures(figures);
     (void)spec;
     return finish(definition, metrics, output, json::array(), {{"models", curves.size()}});
 }

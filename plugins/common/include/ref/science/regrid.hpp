@@ -44,4 +44,20 @@ private:
 std::vector<double> bilinear_interpolate(const LatLonGrid& source, std::span<const double> values,
                                          const LatLonGrid& target);
 
+// The same interpolation with the neighbours and weights of every target cell worked out once,
+// for many fields on the same pair of grids (e.g. one map per year).
+class BilinearInterpolator {
+public:
+    BilinearInterpolator(const LatLonGrid& source, const LatLonGrid& target);
+    std::vector<double> apply(std::span<const double> values) const;
+
+private:
+    struct Corners {
+        std::size_t a_a, a_b, b_a, b_b;  // source cells at (lower lat, lower lon), ... (upper, upper)
+        double fx, fy;
+    };
+    std::vector<Corners> corners_;  // one per target cell
+    std::size_t source_cells_ = 0;
+};
+
 }  // namespace ref::science

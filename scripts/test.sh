@@ -21,7 +21,7 @@ build_dir=build
 if [ -n "$sanitize" ]; then
   build_dir=build-asan
   # Crashes in test plugins must reach the engine as the signals they are; leaks in
-  # fontconfig and HDF5 (not ours) are listed in plugins/common/lsan.supp.
+  # fontconfig, HDF5 and netCDF-C (not ours) are listed in plugins/common/lsan.supp.
   export ASAN_OPTIONS=handle_segv=0:handle_abort=0:detect_leaks=1
   export LSAN_OPTIONS=suppressions=$PWD/plugins/common/lsan.supp
 fi

@@ -101,12 +101,8 @@ bool has_setup_slot(const ref_provider_api* api) {
 }  // namespace
 
 std::shared_ptr<const PluginLibrary> PluginLibrary::load(const std::filesystem::path& path) {
-    const ref_provider_api* api = open_and_check(path);
-    std::shared_ptr<PluginLibrary> plugin(new PluginLibrary());
-    plugin->path_ = path;
-    plugin->api_ = api;
-    plugin->abi_version_ = api->abi_version;
-    plugin->supports_setup_ = has_setup_slot(api);
+    const std::shared_ptr<PluginLibrary> plugin = opened(path);
+    const ref_provider_api* api = plugin->api_;
 
     char* text = nullptr;
     char* error = nullptr;
@@ -123,6 +119,10 @@ std::shared_ptr<const PluginLibrary> PluginLibrary::load(const std::filesystem::
 }
 
 std::shared_ptr<const PluginLibrary> PluginLibrary::open_for_execution(const std::filesystem::path& path) {
+    return opened(path);
+}
+
+std::shared_ptr<PluginLibrary> PluginLibrary::opened(const std::filesystem::path& path) {
     const ref_provider_api* api = open_and_check(path);
     std::shared_ptr<PluginLibrary> plugin(new PluginLibrary());
     plugin->path_ = path;

@@ -65,6 +65,8 @@ public:
 
 private:
     PluginLibrary() = default;
+    // Steps 1-4 of loading: the file opened and its function table checked.
+    static std::shared_ptr<PluginLibrary> opened(const std::filesystem::path& path);
     const ref_provider_api* api() const;
     static PluginCall finish(const ref_provider_api* api, ref_status status, char* payload, char* error);
 

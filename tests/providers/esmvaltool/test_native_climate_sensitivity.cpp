@@ -156,14 +156,23 @@ TEST_CASE("native ZEC keeps the 19-year mean and the month-length weighted base"
     }
 }
 
-TEST_CASE("native warming levels give each model's exceedance years", "[native][gwl]") {
-    const auto& set = standard_set();
-    TemporaryDirectory out("native-gwl");
+namespace {
+
+// The warming-levels diagnostic on the standard set, its outputs in `out`.
+void run_warming_levels(const ref::datagen::ClimateSensitivitySet& set, const TemporaryDirectory& out) {
     RecordingHost recorder;
     run_diagnostic("climate-at-global-warming-levels",
                    definition_for("climate-at-global-warming-levels", set.files_for("climate-at-global-warming-levels"),
                                   out.path()),
                    recorder.host());
+}
+
+}  // namespace
+
+TEST_CASE("native warming levels give each model's exceedance years", "[native][gwl]") {
+    const auto& set = standard_set();
+    TemporaryDirectory out("native-gwl");
+    run_warming_levels(set, out);
     const json metrics = read_json(out.path() / "diagnostic.json");
     CHECK(metrics["DIMENSIONS"]["json_structure"] == json({"experiment_id", "global_warming_level", "metric"}));
     const json& results = metrics["RESULTS"]["ssp245"];
@@ -189,11 +198,7 @@ TEST_CASE("native warming levels give each model's exceedance years", "[native][
 TEST_CASE("native warming-level maps are the multi-model mean and spread of the 21-year means", "[native][gwl][plots]") {
     const auto& set = standard_set();
     TemporaryDirectory out("native-gwl-maps");
-    RecordingHost recorder;
-    run_diagnostic("climate-at-global-warming-levels",
-                   definition_for("climate-at-global-warming-levels", set.files_for("climate-at-global-warming-levels"),
-                                  out.path()),
-                   recorder.host());
+    run_warming_levels(set, out);
     const json output = read_json(out.path() / "output.json");
     check_listed_files_exist(output, out.path());
     // Every cell warms linearly from 1950 on top of a fixed pattern, so the 21-year mean around

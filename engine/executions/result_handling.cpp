@@ -127,9 +127,12 @@ std::error_code copy_regular_file(const fs::path& from, const fs::path& to) {
     return ec;
 }
 
-// Copies `names` from the execution's scratch folder into `staging`. A name that resolves
-// (through symlinks too) outside the scratch folder is refused.
-std::size_t stage_files(const std::vector<std::string>& names, const fs::path& scratch_dir, const fs::path& staging) {
+// Copies (or hard-links, with `link`) `names` from the execution's scratch folder into
+// `staging`. A name that resolves (through symlinks too) outside the scratch folder is refused.
+// Links are safe because an execution's scratch folder is emptied before it runs again, so
+// nothing writes through the shared inode afterwards.
+std::size_t stage_files(const std::vector<std::string>& names, const fs::path& scratch_dir, const fs::path& staging,
+                        bool link) {
     std::error_code ec;
     const fs::path real_root = fs::canonical(scratch_dir, ec);
     if (ec) throw ResultError("the output directory " + scratch_dir.string() + " is unreadable: " + ec.message());
@@ -150,6 +153,11 @@ std::size_t stage_files(const std::vector<std::string>& names, const fs::path& s
         if (!fs::is_regular_file(real, ec)) throw ResultError("'" + name + "' is not a regular file");
         const fs::path target = staging / rel;
         fs::create_directories(target.parent_path(), ec);
+        if (!ec && link && ::link(real.c_str(), target.c_str()) == 0) {
+            ++copied;
+            continue;
+        }
+        // Another file system (EXDEV), or links refused: the checked copy.
         if (!ec) ec = copy_regular_file(real, target);
         if (ec) {
             ResultError error("copying '" + name + "' into the results store (" + target.string() + ") failed: " +
@@ -339,7 +347,8 @@ ExecutionOutcome usage_of(const execute::RunOutcome& outcome, const ResultHandli
 
 // A failed execution: its log (if any) goes to the results store; no values.
 HandledResult record_failure(store::Database& db, int64_t execution_id, const fs::path& scratch_dir,
-                             const fs::path& results_dir, ExecutionOutcome outcome, std::string reason, bool retryable) {
+                             const fs::path& results_dir, ExecutionOutcome outcome, std::string reason, bool retryable,
+                             bool link) {
     HandledResult handled;
     handled.results_directory = results_dir;
     std::error_code ec;
@@ -353,7 +362,7 @@ HandledResult record_failure(store::Database& db, int64_t execution_id, const fs
     if (has_log) {
         try {
             staged.emplace(results_dir);
-            handled.files_copied = stage_files({"out.log"}, scratch_dir, staged->path());
+            handled.files_copied = stage_files({"out.log"}, scratch_dir, staged->path(), link);
         } catch (const ResultError& e) {
             handled.warnings.push_back("the log was not copied to the results store: " + std::string(e.what()));
             staged.reset();
@@ -395,13 +404,14 @@ HandledResult handle_result(store::Database& db, int64_t execution_id, const std
         const std::string kind = execute::to_string(outcome.kind);
         const bool prefixed = outcome.message.rfind(kind, 0) == 0;  // "timed out after ..." says it already
         return record_failure(db, execution_id, scratch_dir, results_dir, recorded,
-                              prefixed ? outcome.message : kind + ": " + outcome.message, outcome.retryable());
+                              prefixed ? outcome.message : kind + ": " + outcome.message, outcome.retryable(),
+                              options.link_files);
     }
     if (fs::path(roots.scratch).lexically_normal() == fs::path(roots.results).lexically_normal())
         return record_failure(db, execution_id, scratch_dir, results_dir, recorded,
                               "the scratch and results folders are the same (" + roots.results.string() +
                                   "); set paths.results to a folder of its own",
-                              false);
+                              false, options.link_files);
 
     HandledResult handled;
     handled.results_directory = results_dir;
@@ -410,7 +420,7 @@ HandledResult handle_result(store::Database& db, int64_t execution_id, const std
     try {
         PreparedResult prepared = prepare(outcome.result, scratch_dir, options);
         StagedFolder staged(results_dir);
-        handled.files_copied = stage_files(prepared.files, scratch_dir, staged.path());
+        handled.files_copied = stage_files(prepared.files, scratch_dir, staged.path(), options.link_files);
         try {
             store::Transaction tx(db);
             delete_recorded_values(db, execution_id);
@@ -444,7 +454,7 @@ HandledResult handle_result(store::Database& db, int64_t execution_id, const std
     } catch (const results::BundleError& e) {
         failure = "unusable result: " + std::string(e.what());
     }
-    return record_failure(db, execution_id, scratch_dir, results_dir, recorded, failure, retryable);
+    return record_failure(db, execution_id, scratch_dir, results_dir, recorded, failure, retryable, options.link_files);
 }
 
 }  // namespace ref::executions

@@ -27,6 +27,9 @@ struct ResultHandlingOptions {
     // Throw store::DatabaseError when the results cannot be written, instead of recording a
     // retryable failure: for a caller that retries the whole handling (a queue worker).
     bool rethrow_database_errors = false;
+    // Hard-link files into the results store when scratch shares its file system (no data
+    // copied, no space used twice); false always copies.
+    bool link_files = true;
 };
 
 struct HandledResult {

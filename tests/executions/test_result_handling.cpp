@@ -11,6 +11,7 @@
 
 #include <sys/mount.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include <csignal>
 #include <fstream>
@@ -79,14 +80,15 @@ struct Fixture {
         write(dir(key, id) / "plots/map.png", std::string(2048, 'x'));
         write(dir(key, id) / "scratch-only.tmp", "not listed anywhere");
     }
-    executions::HandledResult handle(const std::string& key, int64_t id, const json& result = good_result()) {
+    executions::HandledResult handle(const std::string& key, int64_t id, const json& result = good_result(),
+                                     const executions::ResultHandlingOptions& options = {}) {
         execute::RunOutcome outcome;
         outcome.outcome = execute::Outcome::Succeeded;
         outcome.result = result;
         outcome.usage.wall_seconds = 1.5;
         outcome.usage.cpu_seconds = 1.25;
         outcome.usage.max_rss_kib = 2048;
-        return executions::handle_result(db, id, fragment(key, id), outcome, roots);
+        return executions::handle_result(db, id, fragment(key, id), outcome, roots, options);
     }
     static json good_result() {
         return {{"schema_version", 1},        {"successful", true},          {"metric_bundle", "diagnostic.json"},
@@ -372,7 +374,10 @@ void check_full_disk(FullDisk::Kind kind) {
                         "test covers the same path");
         return;
     }
-    const auto handled = f.handle("full", id);
+    // The file-size limit only stops writes: this case copies even where a link would do.
+    executions::ResultHandlingOptions options;
+    options.link_files = kind == FullDisk::Kind::Tmpfs;
+    const auto handled = f.handle("full", id, Fixture::good_result(), options);
     INFO(handled.reason);
     CHECK_FALSE(handled.successful);
     CHECK(handled.retryable);  // the environment failed, not the diagnostic
@@ -393,4 +398,31 @@ TEST_CASE("a results disk that fills up during the copy fails the execution and 
 TEST_CASE("a write refused by a file-size limit during the copy fails the execution and leaves nothing behind",
           "[result-handling]") {
     check_full_disk(FullDisk::Kind::FileSizeLimit);
+}
+
+TEST_CASE("files reach the results store as hard links on one file system and as copies otherwise",
+          "[result-handling]") {
+    test::ScratchDatabase scratch(store::Dialect::Sqlite);
+    Fixture f(scratch);
+    for (const bool link : {true, false}) {
+        const std::string key = link ? "linked" : "copied";
+        const int64_t id = f.add_execution(key);
+        f.write_good_result(key, id);
+        executions::ResultHandlingOptions options;
+        options.link_files = link;
+        const auto handled = f.handle(key, id, Fixture::good_result(), options);
+        INFO(handled.reason);
+        REQUIRE(handled.successful);
+        const fs::path stored = f.roots.results / Fixture::fragment(key, id) / "plots/map.png";
+        const fs::path written = f.dir(key, id) / "plots/map.png";
+        struct stat stored_info {}, written_info {};
+        REQUIRE(::stat(stored.c_str(), &stored_info) == 0);
+        REQUIRE(::stat(written.c_str(), &written_info) == 0);
+        CHECK((stored_info.st_ino == written_info.st_ino) == link);
+        CHECK(stored_info.st_nlink == (link ? 2u : 1u));
+        // The next run of the execution empties its scratch folder: the stored files stay whole.
+        fs::remove_all(f.dir(key, id));
+        CHECK(fs::file_size(stored) == 2048);
+        CHECK(fs::is_regular_file(f.roots.results / Fixture::fragment(key, id) / "diagnostic.json"));
+    }
 }

@@ -478,13 +478,26 @@ void ProcessPool::start(const std::shared_ptr<Task>& task) {
     const int child_input = input->read.get(), child_log = log.get(), child_control = control->write.get();
 
     const pid_t parent = ::getpid();
-    const pid_t pid = ::fork();
-    if (pid < 0) {
-        launch_failed(std::system_error(errno, std::generic_category(), "fork").what());
-        return;
-    }
+    // vfork: the child borrows this process's memory until exec instead of copying its page
+    // tables (a fifth of a queue worker's CPU with fork). The parent waits until the exec.
+    // Signals stay blocked until the child has dropped this process's handlers, which would
+    // otherwise run in the child on the shared memory.
+    sigset_t all_signals, previous_mask;
+    ::sigfillset(&all_signals);
+    ::pthread_sigmask(SIG_SETMASK, &all_signals, &previous_mask);
+    const pid_t pid = ::vfork();
     if (pid == 0) {
-        // Only async-signal-safe calls until exec.
+        // Only system calls until exec: nothing here may write this process's memory.
+        for (int signal = 1; signal < NSIG; ++signal) {
+            struct sigaction action {};
+            if (::sigaction(signal, nullptr, &action) == 0 && action.sa_handler != SIG_DFL &&
+                action.sa_handler != SIG_IGN) {
+                action.sa_handler = SIG_DFL;
+                action.sa_flags = 0;
+                ::sigaction(signal, &action, nullptr);
+            }
+        }
+        ::pthread_sigmask(SIG_SETMASK, &previous_mask, nullptr);
         ::setpgid(0, 0);
         // A child outliving its runner (a worker killed with SIGKILL) would race the task's
         // next delivery for the same output folder: it dies with us instead.
@@ -500,6 +513,12 @@ void ProcessPool::start(const std::shared_ptr<Task>& task) {
         }
         ::execv(argv[0], argv.data());
         _exit(127);
+    }
+    const int vfork_error = errno;
+    ::pthread_sigmask(SIG_SETMASK, &previous_mask, nullptr);
+    if (pid < 0) {
+        launch_failed(std::system_error(vfork_error, std::generic_category(), "vfork").what());
+        return;
     }
     ::setpgid(pid, pid);  // also here, so a kill(-pid) right away cannot miss
     task->pid = pid;

@@ -399,9 +399,10 @@ MO_WTS = np.array([31, 31, 28.25, 31, 30, 31, 30, 31, 31, 30, 31, 30])
 SEASONS = {"djf": (11, 0, 1), "mam": (2, 3, 4), "jja": (5, 6, 7), "son": (8, 9, 10)}
 
 
-def pmp_annual_cycle(root):
+def pmp_annual_cycle(root, figures=None):
     """PMP mean climate (pr against GPCP-3-3): 1981-2005 climatology, 2.5 deg regrid2, statistics."""
-    model = xr.open_dataset(one_file(root, "CMIP6/**/Amon/pr/**/*.nc")[0], use_cftime=True)
+    model_path = one_file(root, "CMIP6/**/Amon/pr/**/*.nc")[0]
+    model = xr.open_dataset(model_path, use_cftime=True)
     model = model.sel(time=slice("1981-01-01", "2005-12-31"))
     days = xr.DataArray(bound_days(model), coords={"time": model["time"]}, dims="time")
     pr = model["pr"] * 86400.0
@@ -424,6 +425,18 @@ def pmp_annual_cycle(root):
         for season, months in SEASONS.items():
             wt = MO_WTS[list(months)]
             fields[season] = tuple((wt[:, None, None] * x[list(months)]).sum(0) / wt.sum() for x in (mm, oo))
+        if figures is not None:
+            source, member = model_path.split("/")[-8], model_path.split("/")[-6]
+            stem = f"pr/pr_{source}_{member}_interpolated_regrid2"
+            for period, (a, b) in fields.items():
+                name = "AC" if period == "ann" else period.upper()
+                shared = dict(units="mm/day", lat=lat[ys], lon=lon[xs],
+                              low=np.nanmin([np.nanmin(a), np.nanmin(b)]), high=np.nanmax([np.nanmax(a), np.nanmax(b)]))
+                figures.maps(f"{stem}_{region}_{name}_basicTest.png",
+                             [dict(shared, title=f"pr model ({region}, {name})", values=a),
+                              dict(shared, title=f"pr reference ({region}, {name})", values=b),
+                              dict(title=f"pr model - reference ({region}, {name})", units="mm/day", lat=lat[ys],
+                                   lon=lon[xs], values=a - b, diverging=True)])
         stats_ = {}
         for season, (a, b) in fields.items():
             ma, mb = wmean(a, w), wmean(b, w)
@@ -447,7 +460,7 @@ def pmp_annual_cycle(root):
     return result
 
 
-def pmp_pdo(root):
+def pmp_pdo(root, figures=None):
     """PMP PDO: EOF1 of the HadISST anomalies (20-70N, 110-260E), CBF projection of the model, EOF1 of the model."""
     def load(path, model):
         ds = xr.open_dataset(path, use_cftime=True).sel(time=slice("1900-01-01", "2005-12-31"))
@@ -464,7 +477,8 @@ def pmp_pdo(root):
                          for k in range(1, 13)])
         return ds, x - clim[month - 1], edges_of(ds, "lat"), edges_of(ds, "lon")
     ref_ds, ref, ref_lat_e, ref_lon_e = load(one_file(root, "obs4MIPs/**/ts_*.nc")[0], False)
-    mod_ds, mod, mod_lat_e, mod_lon_e = load(one_file(root, "CMIP6/**/Amon/ts/**/*.nc")[0], True)
+    mod_path = one_file(root, "CMIP6/**/Amon/ts/**/*.nc")[0]
+    mod_ds, mod, mod_lat_e, mod_lon_e = load(mod_path, True)
     ocean = np.isfinite(ref).all(axis=0).astype(float)
     fraction = conservative_regridder(ref_lat_e, ref_lon_e, mod_lat_e, mod_lon_e)(ocean)
     mod[:, ~(fraction >= 0.8)] = np.nan
@@ -490,7 +504,7 @@ def pmp_pdo(root):
         unit = (pc - pc.mean()) / pc.std(ddof=1)
         pattern = np.full(area.shape, np.nan)
         pattern[cells] = unit @ centred / (data.shape[0] - 1)
-        return pc, pattern, lam[n - 1] / lam.sum(), vt[n - 1], cells, wt
+        return pc, pattern, lam[n - 1] / lam.sum(), vt[n - 1], cells, wt, lam / lam.sum()
 
     def sign_flip(pattern, lat, lon):
         # PMP's PDO convention (spec 4.3 step 9): flipped when the 30-40N, 150-180E mean is >= 0.
@@ -508,7 +522,7 @@ def pmp_pdo(root):
     mod_cut, mod_lat, mod_lon = domain(mod_lat_e, mod_lon_e)
     ref = remove_domain_mean(ref, ref_cut, ref_area)
     mod = remove_domain_mean(mod, mod_cut, mod_area)
-    pc_o, pattern_o, frac_o, vector_o, cells_o, wt_o = eof(ref, ref_cut, ref_area)
+    pc_o, pattern_o, frac_o, vector_o, cells_o, wt_o, fractions_o = eof(ref, ref_cut, ref_area)
     flip = sign_flip(pattern_o, ref_lat, ref_lon)
     pc_o, pattern_o = flip * pc_o, flip * pattern_o
     std_o = pc_o.std(ddof=1)
@@ -537,19 +551,62 @@ def pmp_pdo(root):
     lr_m = teleconnection(mod, pc_m)
     stats_m = compare(lr_m, domain_o, ref_cut)
     if stats_m["cor"] < 0:
-        pc_m, lr_m = -pc_m, -lr_m
+        pc_m, lr_m, pattern_m = -pc_m, -lr_m, -pattern_m
         stats_m = compare(lr_m, domain_o, ref_cut)
     result.update({"eof1/frac": float(frac_m), "eof1/stdv_pc": float(pc_m.std(ddof=1)),
                    "eof1/tcor_cbf_vs_eof_pc": float(np.corrcoef(cbf_pc, pc_m)[0, 1])})
     result.update({f"eof1/{k}": v for k, v in stats_m.items()})
+    if figures is not None:
+        pdo_figures(figures, ref_ds, mod_path, fractions_o, ref.shape[0], {
+            "obs": (ref_lat, ref_lon, ref_cut, pattern_o, lr_o),
+            "cbf": (mod_lat, mod_lon, mod_cut, lr_cbf, lr_cbf),
+            "eof1": (mod_lat, mod_lon, mod_cut, pattern_m, lr_m)})
     return result
 
 
-def ilamb_surface_temperature(root):
+def pdo_figures(figures, ref_ds, mod_path, fractions, samples, maps):
+    """PMP's PDO figures: the reference's eigenvalue spectrum (North test), and per method the
+    domain pattern and the global teleconnection, the model ones also beside the reference."""
+    years = "{}-{}".format(int(ref_ds["time.year"].values[0]), int(ref_ds["time.year"].values[-1]))
+    parts = mod_path.split("/")
+    source, member = parts[-8], parts[-6]
+    reference = ref_ds.attrs.get("source_id", "reference")
+    f = fractions[:10]
+    error = f * np.sqrt(2.0 / samples)
+    k = np.arange(1, f.size + 1)
+    figures.line(f"EG_Spec_North_test_PDO_monthly_{reference}_{years}.png", "North test: eigenvalue spectrum", "EOF",
+                 "fraction of variance", [("fraction", k, f), ("+ North error", k, f + error), ("- North error", k, f - error)])
+
+    def domain_panel(title, lat, lon, cut, values):
+        rows = np.flatnonzero(cut.any(axis=1))
+        columns = np.flatnonzero(cut.any(axis=0))
+        columns = columns[np.argsort(lon[columns])]
+        return dict(title=title, units="degC", diverging=True, lat=lat[rows], lon=lon[columns],
+                    values=values[np.ix_(rows, columns)])
+
+    def global_panel(title, lat, lon, values):
+        order = np.argsort(lon)
+        return dict(title=title, units="degC", diverging=True, lat=lat, lon=lon[order], values=values[:, order])
+
+    obs = domain_panel(f"PDO {reference} (reference)", *maps["obs"][:4])
+    model_stem = f"PDO_ts_EOF1_monthly_cmip6_{source}_historical_{member}_mo_atm_{years}"
+    for method, (lat, lon, cut, pattern, tele) in maps.items():
+        label = {"obs": reference, "cbf": f"CBF {source}", "eof1": f"EOF1 {source}"}[method]
+        stem = f"PDO_ts_EOF1_monthly_obs_{years}" if method == "obs" else \
+            model_stem + ("_cbf" if method == "cbf" else "")
+        figures.maps(stem + ".png", [domain_panel(f"PDO {label}", lat, lon, cut, pattern)])
+        figures.maps(stem + "_teleconnection.png", [global_panel(f"PDO {label} teleconnection", lat, lon, tele)])
+        if method != "obs":
+            compare = model_stem + ("_cbf_compare_obs.png" if method == "cbf" else "_eof1_compare_obs.png")
+            figures.maps(compare, [obs, domain_panel(f"PDO {source} {method.upper()}", lat, lon, cut, pattern)])
+
+
+def ilamb_surface_temperature(root, figures=None):
     """ILAMB thetao-WOA2023-surface: Bias, RMSE, Annual Cycle and Spatial Distribution on the nested grid."""
     ref_ds = xr.open_dataset(one_file(root, "obs4REF/**/thetao_*.nc")[0], use_cftime=True)
     ref_ds = ref_ds.sel(lev=0.0, method="nearest")
-    mod_ds = xr.open_dataset(one_file(root, "CMIP6/**/Omon/tos/**/*.nc")[0], use_cftime=True)
+    mod_path = one_file(root, "CMIP6/**/Omon/tos/**/*.nc")[0]
+    mod_ds = xr.open_dataset(mod_path, use_cftime=True)
     cell_area = xr.open_dataset(one_file(root, "CMIP6/**/Ofx/areacello/**/*.nc")[0])["areacello"].values
     def common(ds):
         return ds.sel(time=slice(max(ref_ds["time"].values[0], mod_ds["time"].values[0]).strftime("%Y-%m"),
@@ -599,12 +656,15 @@ def ilamb_surface_temperature(root):
     result["RMSE/RMSE"] = wmean(rmse, area_n)
     result["RMSE/RMSE Score"] = wmean(np.exp(-crmse / crms), area_n)
     month_r, month_c = ref_ds["time.month"].values, mod_ds["time.month"].values
-    def peak_month(x, months):
-        clim = np.stack([np.nanmean(x[months == k], axis=0) for k in range(1, 13)])
+    def climatology(x, months):
+        return np.stack([np.nanmean(x[months == k], axis=0) for k in range(1, 13)])
+    def peak_month(clim):
         peak = np.argmax(np.nan_to_num(clim, nan=-np.inf), axis=0).astype(float)
         peak[~np.isfinite(clim).any(0)] = np.nan
         return peak
-    shift = nest(peak_month(C_t, month_c), mod_lat_e, mod_lon_e) - nest(peak_month(R_t, month_r), ref_lat_e, ref_lon_e)
+    clim_r, clim_c = climatology(R_t, month_r), climatology(C_t, month_c)
+    peak_r, peak_c = peak_month(clim_r), peak_month(clim_c)
+    shift = nest(peak_c, mod_lat_e, mod_lon_e) - nest(peak_r, ref_lat_e, ref_lon_e)
     shift = np.where(shift > 6, shift - 12, np.where(shift < -6, shift + 12, shift))
     result["Annual Cycle/Phase Shift"] = wmean(shift, area_n)
     result["Annual Cycle/Seasonal Cycle Score"] = wmean(1 - np.abs(shift) / 6, area_n)
@@ -614,6 +674,36 @@ def ilamb_surface_temperature(root):
     result["Spatial Distribution/Normalized Standard Deviation"] = float(sigma)
     result["Spatial Distribution/Correlation"] = float(corr)
     result["Spatial Distribution/Spatial Distribution Score"] = float(4 * (1 + corr) / (2 * (sigma + 1 / sigma) ** 2))
+    if figures is not None:
+        source = mod_path.split("/")[-8]
+        grids = {"Reference": (ref_ds["lat"].values, ref_ds["lon"].values), source: (mod_ds["lat"].values, mod_ds["lon"].values),
+                 "nested": (lat_c, lon_c)}
+        maps = [("Reference", "mean", "period mean", R, "degC", {}, "Reference"),
+                (source, "mean", "period mean", C, "degC", {}, source),
+                (source, "bias", "bias", diff, "degC", dict(diverging=True), "nested"),
+                (source, "biasscore", "bias score", score, "1", dict(low=0.0, high=1.0), "nested"),
+                (source, "rmse", "RMSE", rmse, "degC", {}, "nested"),
+                (source, "rmsescore", "RMSE score", np.exp(-crmse / crms), "1", dict(low=0.0, high=1.0), "nested"),
+                ("Reference", "tmax", "maximum month", peak_r, "month", dict(low=0.0, high=11.0), "Reference"),
+                (source, "tmax", "maximum month", peak_c, "month", dict(low=0.0, high=11.0), source),
+                (source, "shift", "shift in maximum month", shift, "month", dict(diverging=True, low=-6.0, high=6.0),
+                 "nested"),
+                (source, "cyclescore", "annual cycle score", 1 - np.abs(shift) / 6, "1", dict(low=0.0, high=1.0),
+                 "nested")]
+        for name, plot, what, values, units, colours, grid in maps:
+            lat, lon = grids[grid]
+            title = f"The {what} for " + ("the reference data" if name == "Reference" else name)
+            figures.maps(f"{name}_None_{plot}.png", [dict(title=title, units=units, lat=lat, lon=lon, values=values,
+                                                          **colours)])
+        def decimal_years(ds):
+            return ds["time.year"].values + (ds["time.month"].values - 1) / 12.0 + (ds["time.day"].values - 1) / 365.0
+        figures.line(f"{source}_None_trace.png", "Regional mean of tos", "year", "degC",
+                     [("Reference", decimal_years(ref_ds), [wmean(x, ref_area) for x in R_t]),
+                      (source, decimal_years(mod_ds), [wmean(x, cell_area) for x in C_t])])
+        months = np.arange(1, 13)
+        figures.line(f"{source}_None_cycle.png", "Annual cycle of tos", "month", "degC",
+                     [("Reference", months, [wmean(x, ref_area) for x in clim_r]),
+                      (source, months, [wmean(x, cell_area) for x in clim_c])])
     return result
 
 

@@ -1,8 +1,18 @@
 #!/usr/bin/python3
-"""The baseline of bench/science: the native diagnostics' algorithms written the way the
+"""The baselines of bench/science: the native diagnostics' algorithms written the way the
 Python tools compute them (xarray + numpy + scipy, files opened with netCDF4/cftime).
 
-    xarray_diagnostics.py DIAGNOSTIC DEFINITION.json|CMIP6_FOLDER|INPUTS_ROOT [RESULT.json]
+    xarray_diagnostics.py [--figures OUTDIR] DIAGNOSTIC DEFINITION.json|CMIP6_FOLDER|INPUTS_ROOT [RESULT.json]
+
+Two baselines:
+  - without --figures, only the metric values (no figures, no bundles); matplotlib is not imported;
+  - with --figures OUTDIR, after the values the figures the native diagnostic reports are drawn
+    with matplotlib (Agg), as ESMValTool, PMP and ILAMB draw theirs: as many PNGs under the same
+    names, the same kinds (line plots, a scatter with its regression line, a bar chart,
+    pcolormesh maps with a colour bar, stacked panels where the native figure has them) and the
+    same sizes (900x500, maps 900x520 per panel), from the arrays the baseline computed (plus
+    those only the figures need, e.g. the global-warming-level maps). The values go to
+    OUTDIR/metrics.json, standing in for the native bundles.
 
 ESMValTool diagnostics (global-mean-timeseries, equilibrium-climate-sensitivity,
 transient-climate-response, transient-climate-response-emissions, zero-emission-commitment,
@@ -14,7 +24,8 @@ The gridded ones (PMP annual-cycle and extratropical-modes-of-variability-pdo, I
 thetao-woa2023-surface) read the folder bench/science/make_inputs.py writes.
 
 The metric values are printed as JSON so the benchmark can put them beside the native ones.
-XARRAY_REPEAT=N computes N times in one process and reports the import and per-run times.
+XARRAY_REPEAT=N computes N times in one process and reports the import and per-run times
+(with --figures also the matplotlib import, the drawing times and the number of figures).
 """
 import json
 import sys
@@ -575,7 +586,8 @@ def pdo_figures(figures, ref_ds, mod_path, fractions, samples, maps):
     error = f * np.sqrt(2.0 / samples)
     k = np.arange(1, f.size + 1)
     figures.line(f"EG_Spec_North_test_PDO_monthly_{reference}_{years}.png", "North test: eigenvalue spectrum", "EOF",
-                 "fraction of variance", [("fraction", k, f), ("+ North error", k, f + error), ("- North error", k, f - error)])
+                 "fraction of variance",
+                 [("fraction", k, f), ("+ North error", k, f + error), ("- North error", k, f - error)])
 
     def domain_panel(title, lat, lon, cut, values):
         rows = np.flatnonzero(cut.any(axis=1))
@@ -676,8 +688,8 @@ def ilamb_surface_temperature(root, figures=None):
     result["Spatial Distribution/Spatial Distribution Score"] = float(4 * (1 + corr) / (2 * (sigma + 1 / sigma) ** 2))
     if figures is not None:
         source = mod_path.split("/")[-8]
-        grids = {"Reference": (ref_ds["lat"].values, ref_ds["lon"].values), source: (mod_ds["lat"].values, mod_ds["lon"].values),
-                 "nested": (lat_c, lon_c)}
+        grids = {"Reference": (ref_ds["lat"].values, ref_ds["lon"].values),
+                 source: (mod_ds["lat"].values, mod_ds["lon"].values), "nested": (lat_c, lon_c)}
         maps = [("Reference", "mean", "period mean", R, "degC", {}, "Reference"),
                 (source, "mean", "period mean", C, "degC", {}, source),
                 (source, "bias", "bias", diff, "degC", dict(diverging=True), "nested"),
@@ -788,8 +800,11 @@ def compute(arguments, figures=None, quiet=False):
             # One figure per dataset, named after its instance (the ESGF folder) as the native one is.
             folders = sorted({os.path.dirname(p) for p in files(rows, "tas")})
             for folder in folders:
-                one = series if len(folders) == 1 else \
-                    annual(global_mean(sorted(p for p in files(rows, "tas") if p.startswith(folder + "/")), "tas", area)) - 273.15
+                if len(folders) == 1:
+                    one = series
+                else:
+                    paths = sorted(p for p in files(rows, "tas") if os.path.dirname(p) == folder)
+                    one = annual(global_mean(paths, "tas", area)) - 273.15
                 source = model_of(rows, "tas")
                 figures.line("_".join(folder.split(os.sep)[-10:]) + ".png", f"Annual global mean tas: {source}",
                              "year", "tas [degrees_C]", [("tas", one["year"].values, one.values)])

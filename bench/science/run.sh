@@ -133,7 +133,7 @@ bench_diagnostic() {   # LABEL CONFIG PROVIDER XARRAY_INPUT DIAGNOSTIC [SOLVE_AR
   echo
   $python -c "$compare" "$work/native.json" "$timed"
   echo
-  echo "Figures: $native_figures PNG files from the native run, $baseline_figures from the baseline."
+  echo "PNG files: $native_figures from the native run, $baseline_figures from the baseline with figures."
   echo
   $python -c '
 import json, sys
@@ -142,9 +142,10 @@ def seconds(values):
     return ", ".join(f"{d:.3f}" for d in values)
 imports, runs = t["imports_s"], seconds(t["compute_s"])
 matplotlib, runs_f, count, drawing = f["matplotlib_import_s"], seconds(f["compute_s"]), f["figures"], seconds(f["figures_s"])
+plural = "" if count == 1 else "s"
 print(f"Baseline inside one process: imports {imports:.2f} s, then the computation {runs} s; with figures:"
       f" matplotlib import {matplotlib:.2f} s, the computation (with the arrays the figures need) {runs_f} s,"
-      f" drawing the {count} figures {drawing} s.")' \
+      f" drawing the {count} figure{plural} {drawing} s.")' \
     "$timed" "$timed_figures"
   echo
   local results=$work/results.md

@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Science benchmark: each native diagnostic end to end (`ref-engine solve` of that one diagnostic:
-# solve, isolated execution, results into SQLite), side by side in one hyperfine run with
-# bench/science/xarray_diagnostics.py, which computes the same numbers with xarray, numpy and
-# scipy from the same files (the way the Python tools work). Before each engine run the freshly
-# ingested database is restored, so every run really executes.
+# solve, isolated execution, metric values, CMEC bundles and the PNG figures it reports, results
+# into SQLite), side by side in one hyperfine run with two baselines from
+# bench/science/xarray_diagnostics.py on the same files, written the way the Python tools work:
+#   - "xarray baseline": only the metric values, with xarray, numpy and scipy;
+#   - "xarray baseline + figures": the same values, then the figures the native diagnostic writes
+#     (as many PNGs, same kinds and sizes) drawn with matplotlib, and the values as JSON.
+# Before timing, the baseline's PNG count must equal the native run's, or the benchmark stops.
+# Before each engine run the freshly ingested database is restored, so every run really executes.
 # Data:
 #   - the ACCESS-ESM1-5 files of ../shared/sample-data when present (BENCH_SAMPLE_DATA moves it;
 #     BENCH_SAMPLE_DATA=none skips it): ECS, TCR, global mean;
@@ -19,9 +23,10 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 build=${BENCH_BUILD_DIR:-build-bench-science}
 python=/usr/bin/python3
-if ! $python -c "import xarray, netCDF4, cftime, scipy" 2>/dev/null; then
-  [ "$(id -u)" -eq 0 ] || { echo "bench: python3-xarray, -netcdf4, -cftime and -scipy are needed (apt-get install as root)" >&2; exit 1; }
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-xarray python3-netcdf4 python3-cftime python3-scipy >/dev/null
+if ! $python -c "import xarray, netCDF4, cftime, scipy, matplotlib" 2>/dev/null; then
+  [ "$(id -u)" -eq 0 ] || { echo "bench: python3-xarray, -netcdf4, -cftime, -scipy and -matplotlib are needed (apt-get install as root)" >&2; exit 1; }
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-xarray python3-netcdf4 python3-cftime python3-scipy \
+    python3-matplotlib >/dev/null
 fi
 # A Release build of its own (scripts/build.sh would reconfigure it as RelWithDebInfo).
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
@@ -43,9 +48,10 @@ echo "## Science: native diagnostics against xarray/numpy"
 echo
 echo "Command: \`bash bench/science/run.sh\` ($(nproc) CPUs, $(uname -r), load average at the start:"
 echo "$(cut -d' ' -f1-3 /proc/loadavg)); engine: Release build, \`ref-engine solve\` of one diagnostic with"
-echo "\`backend = \"native\"\`, database restored before each run; baseline: \`bench/science/xarray_diagnostics.py\`"
-echo "on the same files (python3 $($python -c 'import sys, numpy; print(sys.version.split()[0] + ", numpy", numpy.__version__)'),"
-echo "$(dpkg-query -W -f '${Package} ${Version}' python3-xarray 2>/dev/null || echo xarray))."
+echo "\`backend = \"native\"\`, database restored before each run; baselines: \`bench/science/xarray_diagnostics.py\`"
+echo "on the same files, the metric values only and with \`--figures\` also the native run's figures drawn with"
+echo "matplotlib (python3 $($python -c 'import sys, numpy, matplotlib; print(sys.version.split()[0] + ", numpy", numpy.__version__ + ", matplotlib", matplotlib.__version__)'),"
+echo "$(dpkg-query -W -f '${Package} ${Version}' python3-xarray 2>/dev/null || echo xarray)). Ratios are mean times over the native run's."
 echo
 
 # run_set NAME PROVIDER SOURCE_TYPE:FOLDER...: a configuration whose database holds the folders.
@@ -112,24 +118,50 @@ bench_diagnostic() {   # LABEL CONFIG PROVIDER XARRAY_INPUT DIAGNOSTIC [SOLVE_AR
     return 0
   fi
   cp "$(find "$config/results" -name diagnostic.json | head -1)" "$work/native.json"
-  local timed
+  local native_figures baseline_figures figures=$work/baseline-figures timed timed_figures
+  native_figures=$(find "$config/results" -name '*.png' | wc -l)
   timed=$(XARRAY_REPEAT=${BENCH_REPEAT:-3} $python bench/science/xarray_diagnostics.py "$diagnostic" "$input")
+  rm -rf "$figures"
+  timed_figures=$(XARRAY_REPEAT=${BENCH_REPEAT:-3} $python bench/science/xarray_diagnostics.py --figures "$figures" \
+    "$diagnostic" "$input")
+  baseline_figures=$(find "$figures" -name '*.png' | wc -l)
+  if [ "$native_figures" -ne "$baseline_figures" ]; then
+    echo "bench: $provider/$diagnostic: the native run wrote $native_figures PNG files, the baseline $baseline_figures" >&2
+    exit 1
+  fi
   echo "### $label: $provider/$diagnostic"
   echo
   $python -c "$compare" "$work/native.json" "$timed"
   echo
+  echo "PNG files: $native_figures from the native run, $baseline_figures from the baseline with figures."
+  echo
   $python -c '
 import json, sys
-t = json.loads(sys.argv[1])
-runs = ", ".join(f"{d:.3f}" for d in t["compute_s"])
-imports = t["imports_s"]
-print(f"Baseline inside one process: imports {imports:.2f} s, then the computation {runs} s.")' "$timed"
+t, f = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+def seconds(values):
+    return ", ".join(f"{d:.3f}" for d in values)
+imports, runs = t["imports_s"], seconds(t["compute_s"])
+matplotlib, runs_f, count, drawing = f["matplotlib_import_s"], seconds(f["compute_s"]), f["figures"], seconds(f["figures_s"])
+plural = "" if count == 1 else "s"
+print(f"Baseline inside one process: imports {imports:.2f} s, then the computation {runs} s; with figures:"
+      f" matplotlib import {matplotlib:.2f} s, the computation (with the arrays the figures need) {runs_f} s,"
+      f" drawing the {count} figure{plural} {drawing} s.")' \
+    "$timed" "$timed_figures"
   echo
   local results=$work/results.md
-  hyperfine -N --warmup 1 --runs "${BENCH_RUNS:-10}" --export-markdown "$results" \
+  hyperfine -N --warmup 1 --runs "${BENCH_RUNS:-10}" --export-markdown "$results" --export-json "$work/results.json" \
     --prepare "sh -c '$reset'" -n "ref-engine solve (native)" "$solve" \
-    -n "xarray baseline" "$python bench/science/xarray_diagnostics.py $diagnostic $input" >/dev/null
+    -n "xarray baseline" "$python bench/science/xarray_diagnostics.py $diagnostic $input" \
+    -n "xarray baseline + figures" "$python bench/science/xarray_diagnostics.py --figures $figures $diagnostic $input" \
+    >/dev/null
   cat "$results"
+  echo
+  $python -c '
+import json, sys
+mean = {r["command"]: r["mean"] for r in json.load(open(sys.argv[1]))["results"]}
+native = mean["ref-engine solve (native)"]
+values, figures = mean["xarray baseline"] / native, mean["xarray baseline + figures"] / native
+print(f"Baseline / native: values only {values:.2f}x, with figures {figures:.2f}x.")' "$work/results.json"
   echo
 }
 

@@ -1,5 +1,6 @@
 #include "ref/science/netcdf_file.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -304,6 +305,17 @@ void NetcdfFile::unpack(const std::string& variable, std::vector<double>& values
     // std::nan("") parses its argument on every call: a constant keeps masked fields cheap to read.
     constexpr double missing_value = std::numeric_limits<double>::quiet_NaN();
     const bool scaled = scale != 1.0 || offset != 0.0;
+    // CMOR writes the same marker as _FillValue and missing_value; a NaN marker matches nothing.
+    std::erase_if(missing, [](double marker) { return std::isnan(marker); });
+    std::sort(missing.begin(), missing.end());
+    missing.erase(std::unique(missing.begin(), missing.end()), missing.end());
+    if (!scaled && missing.size() <= 1) {
+        // The common case as a loop without branches, which the compiler vectorises.
+        if (missing.empty()) return;
+        const double marker = missing.front();
+        for (double& v : values) v = v == marker ? missing_value : v;
+        return;
+    }
     for (double& v : values) {
         for (const double marker : missing) {
             if (v == marker) v = missing_value;

@@ -31,6 +31,10 @@ TEST_CASE("packed values and fill values and missing values are decoded") {
         const int nan_filled = out.variable("nan_filled", NC_DOUBLE, {x});
         out.fill(nan_filled, std::nan(""));
         out.put(nan_filled, std::vector<double>{1.0, std::nan(""), 3.0, 4.0, 5.0});
+        const int two_markers = out.variable("two_markers", NC_FLOAT, {x});
+        out.fill(two_markers, 1e20);
+        out.attributes(two_markers, {{"missing_value", -999.0}});
+        out.put(two_markers, std::vector<double>{1e20, -999.0, 3.0, -998.0, 1e20});
         out.attributes(NC_GLOBAL, {{"title", std::string("packed test")}, {"number", 3}});
         out.close();
     }
@@ -45,6 +49,13 @@ TEST_CASE("packed values and fill values and missing values are decoded") {
     const auto plain = file.read("nan_filled");
     CHECK(std::isnan(plain[1]));
     CHECK(plain[4] == 5.0);
+    const auto two = file.read("two_markers");
+    REQUIRE(two.size() == 5);
+    CHECK(std::isnan(two[0]));
+    CHECK(std::isnan(two[1]));
+    CHECK(two[2] == 3.0);
+    CHECK(two[3] == -998.0);
+    CHECK(std::isnan(two[4]));
 
     CHECK(file.dimensions("packed").at(0).name == "x");
     CHECK(file.dimensions("packed").at(0).size == 5);
@@ -208,6 +219,7 @@ std::vector<double> write_levels(const std::string& path, int format, bool chunk
     }
     const float fill = 1e20f;
     REQUIRE(nc_put_att_float(nc, var, "_FillValue", NC_FLOAT, 1, &fill) == NC_NOERR);
+    REQUIRE(nc_put_att_float(nc, var, "missing_value", NC_FLOAT, 1, &fill) == NC_NOERR);  // as CMOR writes
     REQUIRE(nc_enddef(nc) == NC_NOERR);
     std::vector<float> values(3 * 2 * 3 * 4);
     for (std::size_t i = 0; i < values.size(); ++i) values[i] = i % 7 == 3 ? fill : 0.5f * static_cast<float>(i);

@@ -12,6 +12,8 @@
 #include "ref/science/map_plot.hpp"
 #include "ref/science/plot.hpp"
 
+#include "cairo_drawing.hpp"
+
 using namespace ref::science;
 
 namespace {
@@ -114,4 +116,45 @@ TEST_CASE("several map figures are written at once and one bad figure does not s
         CHECK(std::filesystem::exists(dir / ("map" + std::to_string(i) + ".png")) == (i != 2));
     }
     CHECK(png_size(dir / "map4.png") == std::pair<std::uint32_t, std::uint32_t>{900, 520});
+}
+
+TEST_CASE("a written PNG decodes to exactly the pixels drawn") {
+    const ref::datagen::TemporaryDirectory dir;
+    constexpr int width = 301, height = 203;  // odd sizes: no row length is a multiple of a word
+    const std::unique_ptr<cairo_surface_t, decltype(&cairo_surface_destroy)> surface(
+        cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, height), cairo_surface_destroy);
+    // Flat blocks (as in maps), a smooth gradient and noise (where compression finds no runs).
+    unsigned char* data = cairo_image_surface_get_data(surface.get());
+    const int stride = cairo_image_surface_get_stride(surface.get());
+    std::uint32_t noise = 12345;
+    for (int y = 0; y < height; ++y) {
+        auto* row = reinterpret_cast<std::uint32_t*>(data + y * stride);
+        for (int x = 0; x < width; ++x) {
+            noise = noise * 1664525u + 1013904223u;
+            if (y < 70)
+                row[x] = (x / 40) % 2 ? 0xFDE725u : 0x440154u;
+            else if (y < 140)
+                row[x] = static_cast<std::uint32_t>(x * 255 / width) << 16 | static_cast<std::uint32_t>(y) << 8 | 0x80u;
+            else
+                row[x] = noise >> 8;
+        }
+    }
+    cairo_surface_mark_dirty(surface.get());
+    const auto path = dir / "pixels.png";
+    ref::science::drawing::write_png(surface.get(), path.string());
+
+    const std::unique_ptr<cairo_surface_t, decltype(&cairo_surface_destroy)> decoded(
+        cairo_image_surface_create_from_png(path.c_str()), cairo_surface_destroy);
+    REQUIRE(cairo_surface_status(decoded.get()) == CAIRO_STATUS_SUCCESS);
+    REQUIRE(cairo_image_surface_get_width(decoded.get()) == width);
+    REQUIRE(cairo_image_surface_get_height(decoded.get()) == height);
+    const unsigned char* read = cairo_image_surface_get_data(decoded.get());
+    const int read_stride = cairo_image_surface_get_stride(decoded.get());
+    int different = 0;
+    for (int y = 0; y < height; ++y) {
+        const auto* want = reinterpret_cast<const std::uint32_t*>(data + y * stride);
+        const auto* got = reinterpret_cast<const std::uint32_t*>(read + y * read_stride);
+        for (int x = 0; x < width; ++x) different += (want[x] & 0xFFFFFFu) != (got[x] & 0xFFFFFFu);
+    }
+    CHECK(different == 0);
 }

@@ -31,6 +31,10 @@ TEST_CASE("packed values and fill values and missing values are decoded") {
         const int nan_filled = out.variable("nan_filled", NC_DOUBLE, {x});
         out.fill(nan_filled, std::nan(""));
         out.put(nan_filled, std::vector<double>{1.0, std::nan(""), 3.0, 4.0, 5.0});
+        const int two_markers = out.variable("two_markers", NC_FLOAT, {x});
+        out.fill(two_markers, 1e20);
+        out.attributes(two_markers, {{"missing_value", -999.0}});
+        out.put(two_markers, std::vector<double>{1e20, -999.0, 3.0, -998.0, 1e20});
         out.attributes(NC_GLOBAL, {{"title", std::string("packed test")}, {"number", 3}});
         out.close();
     }
@@ -45,6 +49,13 @@ TEST_CASE("packed values and fill values and missing values are decoded") {
     const auto plain = file.read("nan_filled");
     CHECK(std::isnan(plain[1]));
     CHECK(plain[4] == 5.0);
+    const auto two = file.read("two_markers");
+    REQUIRE(two.size() == 5);
+    CHECK(std::isnan(two[0]));
+    CHECK(std::isnan(two[1]));
+    CHECK(two[2] == 3.0);
+    CHECK(two[3] == -998.0);
+    CHECK(std::isnan(two[4]));
 
     CHECK(file.dimensions("packed").at(0).name == "x");
     CHECK(file.dimensions("packed").at(0).size == 5);
@@ -188,4 +199,134 @@ TEST_CASE("damaged bytes inside a file give errors that name it") {
             CHECK_THAT(error.what(), Catch::Contains(damaged));
         }
     }
+}
+
+namespace {
+
+// thetao(time=3, depth=2, lat=3, lon=4) as float with a fill value, in the given format; chunked
+// one time step (both levels) at a time when asked, as the WOA-23 files are.
+std::vector<double> write_levels(const std::string& path, int format, bool chunked) {
+    int nc = -1, dims[4] = {-1, -1, -1, -1}, var = -1;
+    REQUIRE(nc_create(path.c_str(), format | NC_CLOBBER, &nc) == NC_NOERR);
+    REQUIRE(nc_def_dim(nc, "time", NC_UNLIMITED, &dims[0]) == NC_NOERR);
+    REQUIRE(nc_def_dim(nc, "depth", 2, &dims[1]) == NC_NOERR);
+    REQUIRE(nc_def_dim(nc, "lat", 3, &dims[2]) == NC_NOERR);
+    REQUIRE(nc_def_dim(nc, "lon", 4, &dims[3]) == NC_NOERR);
+    REQUIRE(nc_def_var(nc, "thetao", NC_FLOAT, 4, dims, &var) == NC_NOERR);
+    if (chunked) {
+        const std::size_t chunks[4] = {1, 2, 3, 4};
+        REQUIRE(nc_def_var_chunking(nc, var, NC_CHUNKED, chunks) == NC_NOERR);
+    }
+    const float fill = 1e20f;
+    REQUIRE(nc_put_att_float(nc, var, "_FillValue", NC_FLOAT, 1, &fill) == NC_NOERR);
+    REQUIRE(nc_put_att_float(nc, var, "missing_value", NC_FLOAT, 1, &fill) == NC_NOERR);  // as CMOR writes
+    REQUIRE(nc_enddef(nc) == NC_NOERR);
+    std::vector<float> values(3 * 2 * 3 * 4);
+    for (std::size_t i = 0; i < values.size(); ++i) values[i] = i % 7 == 3 ? fill : 0.5f * static_cast<float>(i);
+    const std::size_t start[4] = {0, 0, 0, 0}, count[4] = {3, 2, 3, 4};
+    REQUIRE(nc_put_vara_float(nc, var, start, count, values.data()) == NC_NOERR);
+    REQUIRE(nc_close(nc) == NC_NOERR);
+    std::vector<double> expected(values.begin(), values.end());
+    for (double& v : expected)
+        if (v == static_cast<double>(fill)) v = NAN;
+    return expected;
+}
+
+void check_same(const std::vector<double>& got, const std::vector<double>& expected) {
+    REQUIRE(got.size() == expected.size());
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+        INFO("value " << i);
+        if (std::isnan(expected[i])) {
+            CHECK(std::isnan(got[i]));
+        } else {
+            CHECK(got[i] == expected[i]);
+        }
+    }
+}
+
+}  // namespace
+
+TEST_CASE("a block or one level reads the same values as the whole variable, in every format") {
+    const TemporaryDirectory dir;
+    const std::vector<std::pair<std::string, int>> layouts = {
+        {"classic.nc", 0}, {"netcdf4.nc", NC_NETCDF4}, {"chunked.nc", NC_NETCDF4}};
+    for (const auto& [name, format] : layouts) {
+        INFO(name);
+        const auto path = (dir / name).string();
+        const auto expected = write_levels(path, format, name == "chunked.nc");
+        const NetcdfFile file(path);
+        check_same(file.read("thetao"), expected);
+        for (std::size_t level = 0; level < 2; ++level) {
+            INFO("level " << level);
+            std::vector<double> slice;
+            for (std::size_t t = 0; t < 3; ++t) {
+                const auto first = expected.begin() + static_cast<std::ptrdiff_t>((t * 2 + level) * 12);
+                slice.insert(slice.end(), first, first + 12);
+            }
+            check_same(file.read_level("thetao", 1, level), slice);
+        }
+        // A block inside every dimension: times 1-2, level 1, lat 1-2, lon 1-3.
+        std::vector<double> block;
+        for (std::size_t t = 1; t < 3; ++t)
+            for (std::size_t j = 1; j < 3; ++j)
+                for (std::size_t i = 1; i < 4; ++i) block.push_back(expected[((t * 2 + 1) * 3 + j) * 4 + i]);
+        check_same(file.read("thetao", {1, 1, 1, 1}, {2, 1, 2, 3}), block);
+        // The first time step's values at every level, as one block of the time dimension.
+        check_same(file.read_level("thetao", 0, 0), std::vector<double>(expected.begin(), expected.begin() + 24));
+    }
+}
+
+TEST_CASE("a block beyond the variable's extent is an error naming the file, variable and dimension") {
+    const TemporaryDirectory dir;
+    for (const int format : {0, NC_NETCDF4}) {
+        const auto path = (dir / (format == 0 ? "classic.nc" : "netcdf4.nc")).string();
+        write_levels(path, format, false);
+        const NetcdfFile file(path);
+        CHECK_THROWS_WITH(file.read_level("thetao", 1, 2), Catch::Contains(path) && Catch::Contains("'thetao'") &&
+                                                             Catch::Contains("'depth' has 2 values"));
+        CHECK_THROWS_WITH(file.read("thetao", {0, 0, 2, 0}, {1, 1, 2, 4}),
+                          Catch::Contains(path) && Catch::Contains("'lat' has 3 values"));
+        CHECK_THROWS_WITH(file.read_level("thetao", 4, 0),
+                          Catch::Contains(path) && Catch::Contains("no dimension number 4"));
+        CHECK_THROWS_WITH(file.read("thetao", {0, 0}, {1, 1}), Catch::Contains(path) && Catch::Contains("4 dimensions"));
+        CHECK_THROWS_AS(file.read_level("absent", 0, 0), NetcdfError);
+    }
+}
+
+TEST_CASE("read_field keeps one level of a depth axis and drops that dimension") {
+    const TemporaryDirectory dir;
+    const auto path = dir / "thetao.nc";
+    testing::TestFile spec;
+    spec.variable = "thetao";
+    spec.time = {15.5, 45.0};
+    spec.data = testing::ramp(2, 6, 280.0, 1.0);
+    testing::write_test_file(path, spec);
+    // The test files are 2-D maps; a level of a dimension that is not there is refused.
+    CHECK_THROWS_WITH(read_field({path.string()}, "thetao", FixedIndex{3, 0}),
+                      Catch::Contains(path.string()) && Catch::Contains("no dimension number 3"));
+    CHECK_THROWS_WITH(read_field({path.string()}, "thetao", FixedIndex{0, 0}), Catch::Contains("besides time"));
+
+    const auto levels = (dir / "levels.nc").string();
+    const auto expected = write_levels(levels, NC_NETCDF4, true);
+    int nc = -1;
+    REQUIRE(nc_open(levels.c_str(), NC_WRITE, &nc) == NC_NOERR);
+    REQUIRE(nc_redef(nc) == NC_NOERR);
+    int time_dim = -1, time = -1;
+    REQUIRE(nc_inq_dimid(nc, "time", &time_dim) == NC_NOERR);
+    REQUIRE(nc_def_var(nc, "time", NC_DOUBLE, 1, &time_dim, &time) == NC_NOERR);
+    REQUIRE(nc_put_att_text(nc, time, "units", 21, "days since 2000-01-01") == NC_NOERR);
+    REQUIRE(nc_enddef(nc) == NC_NOERR);
+    const double stamps[3] = {15.5, 45.0, 74.5};
+    REQUIRE(nc_put_var_double(nc, time, stamps) == NC_NOERR);
+    REQUIRE(nc_close(nc) == NC_NOERR);
+    const Field surface = read_field({levels}, "thetao", FixedIndex{1, 1});
+    CHECK(surface.spatial_dims == std::vector<std::string>{"lat", "lon"});
+    CHECK(surface.spatial_shape == std::vector<std::size_t>{3, 4});
+    std::vector<double> slice;
+    for (std::size_t t = 0; t < 3; ++t) {
+        const auto first = expected.begin() + static_cast<std::ptrdiff_t>((t * 2 + 1) * 12);
+        slice.insert(slice.end(), first, first + 12);
+    }
+    check_same(surface.data, slice);
+    CHECK(read_field({levels}, "thetao").spatial_shape == std::vector<std::size_t>{2, 3, 4});
 }

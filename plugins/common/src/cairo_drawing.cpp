@@ -75,8 +75,11 @@ void write_png(cairo_surface_t* surface, const std::string& path) {
         png_init_io(png, file);
         png_set_IHDR(png, info, static_cast<png_uint_32>(width), static_cast<png_uint_32>(height), 8,
                      PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-        png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_SUB);
-        png_set_compression_level(png, 3);
+        // Unfiltered rows at zlib level 2: runs of one colour are then plain repeats that deflate
+        // finds at once. For the maps this encodes in two thirds of the time of the Sub filter at
+        // level 3, with files within a few percent of its size (level 1: no faster, 12 % larger).
+        png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
+        png_set_compression_level(png, 2);
         png_write_info(png, info);
         for (int y = 0; y < height; ++y) {
             // RGB24 pixels are native-endian 32-bit words 0x00RRGGBB.

@@ -18,8 +18,8 @@ namespace ref::science::drawing {
 // Debian puts it (fontconfig's start-up, about 5 ms, is then never paid), else through fontconfig.
 void select_font(cairo_t* cr, double size, bool bold = false);
 
-// Writes an opaque RGB24 surface as an 8-bit RGB PNG. Fast zlib settings: cairo's own writer
-// (best adaptive filtering, default level) takes about three times as long for these flat images.
+// Writes an opaque RGB24 surface as an 8-bit RGB PNG. Fast zlib settings, no row filter: cairo's
+// own writer (best adaptive filtering, default level) takes over three times as long for these flat images.
 void write_png(cairo_surface_t* surface, const std::string& path);
 
 // Draws `text` so that (align_x, align_y) of its box (0 left/top .. 1 right/bottom) lands on (x, y).

@@ -83,7 +83,7 @@ std::string shape_text(const std::vector<std::size_t>& shape) {
     return out;
 }
 
-Field read_field(const std::vector<std::string>& files, const std::string& variable) {
+Field read_field(const std::vector<std::string>& files, const std::string& variable, std::optional<FixedIndex> fixed) {
     if (files.empty()) throw std::runtime_error("no files given for variable '" + variable + "'");
     Field field;
     field.variable = variable;
@@ -91,6 +91,7 @@ Field read_field(const std::vector<std::string>& files, const std::string& varia
     std::vector<FilePart> parts;
     std::optional<CfTime> axis;
     std::string axis_calendar_file;
+    std::vector<std::size_t> first_full_shape;  // with the fixed dimension, for comparing files
 
     for (const auto& path : files) {
         const NetcdfFile file(path);
@@ -98,9 +99,15 @@ Field read_field(const std::vector<std::string>& files, const std::string& varia
         if (dims.empty() || dims.front().name != "time") {
             throw std::runtime_error(path + ": variable '" + variable + "' does not have 'time' as its first dimension");
         }
+        if (fixed && (fixed->dimension == 0 || fixed->dimension >= dims.size())) {
+            throw std::runtime_error(path + ": variable '" + variable + "' has no dimension number " +
+                                     std::to_string(fixed->dimension) + " besides time to select a level of");
+        }
         std::vector<std::string> names;
-        std::vector<std::size_t> shape;
+        std::vector<std::size_t> shape, full_shape;
         for (std::size_t i = 1; i < dims.size(); ++i) {
+            full_shape.push_back(dims[i].size);
+            if (fixed && i == fixed->dimension) continue;
             names.push_back(dims[i].name);
             shape.push_back(dims[i].size);
         }
@@ -120,22 +127,24 @@ Field read_field(const std::vector<std::string>& files, const std::string& varia
             field.standard_name = text_or(file, variable, "standard_name", "");
             field.spatial_dims = names;
             field.spatial_shape = shape;
+            first_full_shape = full_shape;
         } else {
             if (file_time.calendar() != axis->calendar()) {
                 throw std::runtime_error("files use different calendars: " + axis_calendar_file + " has '" +
                                          field.calendar + "' but " + path + " has '" + calendar + "'");
             }
-            if (shape != field.spatial_shape) {
+            if (full_shape != first_full_shape) {
                 throw std::runtime_error("variable '" + variable + "' has spatial shape " +
-                                         shape_text(field.spatial_shape) + " in " + files.front() + " but " +
-                                         shape_text(shape) + " in " + path);
+                                         shape_text(first_full_shape) + " in " + files.front() + " but " +
+                                         shape_text(full_shape) + " in " + path);
             }
             if (variable_units != field.units) {
                 throw std::runtime_error("variable '" + variable + "' has units '" + field.units + "' in " +
                                          files.front() + " but '" + variable_units + "' in " + path);
             }
         }
-        FilePart part{path, file.read("time"), {}, file.read(variable)};
+        FilePart part{path, file.read("time"), {},
+                      fixed ? file.read_level(variable, fixed->dimension, fixed->index) : file.read(variable)};
         for (double& t : part.time) {
             if (std::isnan(t)) throw std::runtime_error(path + ": variable 'time' has missing values");
             t = axis->convert_from(t, file_time);

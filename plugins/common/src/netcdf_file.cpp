@@ -1,5 +1,6 @@
 #include "ref/science/netcdf_file.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -184,8 +185,11 @@ namespace {
 // through HDF5 itself skips netCDF's bookkeeping for every chunk, two to three times faster
 // for the one-time-step chunks CMOR writes. The file is already open in this HDF5 library, so
 // opening it again shares that state. Returns false on anything unexpected (names netCDF
-// mangles, groups, a different size), and the caller reads through netCDF as before.
-bool read_through_hdf5(const std::string& path, const std::string& variable, std::vector<double>& values) {
+// mangles, groups, a different shape), and the caller reads through netCDF as before.
+// `start`/`count` select a block (empty: everything); `shape` is the variable's shape in netCDF.
+bool read_through_hdf5(const std::string& path, const std::string& variable, const std::vector<std::size_t>& shape,
+                       const std::vector<std::size_t>& start, const std::vector<std::size_t>& count,
+                       std::vector<double>& values) {
     struct Handle {
         hid_t id;
         herr_t (*close)(hid_t);
@@ -199,10 +203,24 @@ bool read_through_hdf5(const std::string& path, const std::string& variable, std
     const Handle dataset{H5Dopen2(file.id, variable.c_str(), H5P_DEFAULT), H5Dclose};
     if (dataset.id < 0) return false;
     const Handle space{H5Dget_space(dataset.id), H5Sclose};
-    if (space.id < 0 || H5Sget_simple_extent_npoints(space.id) != static_cast<hssize_t>(values.size())) return false;
+    if (space.id < 0) return false;
     const Handle type{H5Dget_type(dataset.id), H5Tclose};
     if (type.id < 0 || (H5Tget_class(type.id) != H5T_FLOAT && H5Tget_class(type.id) != H5T_INTEGER)) return false;
-    return H5Dread(dataset.id, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) >= 0;
+    if (start.empty()) {
+        if (H5Sget_simple_extent_npoints(space.id) != static_cast<hssize_t>(values.size())) return false;
+        return H5Dread(dataset.id, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) >= 0;
+    }
+    const int rank = H5Sget_simple_extent_ndims(space.id);
+    if (rank < 1 || static_cast<std::size_t>(rank) != shape.size()) return false;
+    std::vector<hsize_t> extent(shape.size()), first(start.begin(), start.end()), block(count.begin(), count.end());
+    if (H5Sget_simple_extent_dims(space.id, extent.data(), nullptr) != rank) return false;
+    for (std::size_t d = 0; d < shape.size(); ++d) {
+        if (extent[d] != shape[d]) return false;
+    }
+    if (H5Sselect_hyperslab(space.id, H5S_SELECT_SET, first.data(), nullptr, block.data(), nullptr) < 0) return false;
+    const Handle memory{H5Screate_simple(rank, block.data(), nullptr), H5Sclose};
+    if (memory.id < 0) return false;
+    return H5Dread(dataset.id, H5T_NATIVE_DOUBLE, memory.id, space.id, H5P_DEFAULT, values.data()) >= 0;
 }
 
 // Whole fields are hundreds of MB: backing them with 2 MB pages, where the system allows it on
@@ -220,22 +238,65 @@ void advise_huge_pages([[maybe_unused]] void* data, [[maybe_unused]] std::size_t
 }  // namespace
 
 std::vector<double> NetcdfFile::read(const std::string& variable) const {
+    return read(variable, {}, {});
+}
+
+std::vector<double> NetcdfFile::read(const std::string& variable, const std::vector<std::size_t>& start,
+                                     const std::vector<std::size_t>& count) const {
     NetcdfLock lock(netcdf_mutex());
-    std::size_t count = 1;
-    for (const auto& dim : dimensions(variable)) count *= dim.size;
+    const auto dims = dimensions(variable);
+    std::vector<std::size_t> shape;
+    for (const auto& dim : dims) shape.push_back(dim.size);
+    const bool whole = start.empty() && count.empty();
+    if (!whole) {
+        if (start.size() != shape.size() || count.size() != shape.size()) {
+            throw NetcdfError(path_ + ": variable '" + variable + "' has " + std::to_string(shape.size()) +
+                              " dimensions, but a block of " + std::to_string(start.size()) + " starts and " +
+                              std::to_string(count.size()) + " counts was asked for");
+        }
+        for (std::size_t d = 0; d < shape.size(); ++d) {
+            if (start[d] > shape[d] || count[d] > shape[d] - start[d]) {
+                throw NetcdfError(path_ + ": variable '" + variable + "': dimension '" + dims[d].name + "' has " +
+                                  std::to_string(shape[d]) + " values, but values " + std::to_string(start[d]) +
+                                  " to " + std::to_string(start[d] + count[d]) + " (exclusive) were asked for");
+            }
+        }
+    }
+    std::size_t total = 1;
+    for (const std::size_t n : whole ? shape : count) total *= n;
     const int varid = variable_id(variable);
     std::vector<double> values;
-    values.reserve(count);
-    advise_huge_pages(values.data(), count * sizeof(double));
-    values.resize(count);
+    values.reserve(total);
+    advise_huge_pages(values.data(), total * sizeof(double));
+    values.resize(total);
     int format = 0;
     const bool hdf5 = nc_inq_format(ncid_, &format) == NC_NOERR &&
                       (format == NC_FORMAT_NETCDF4 || format == NC_FORMAT_NETCDF4_CLASSIC);
-    if (count > 0 && !(hdf5 && read_through_hdf5(path_, variable, values))) {
-        if (const int status = nc_get_var_double(ncid_, varid, values.data()); status != NC_NOERR) {
-            fail("variable '" + variable + "'", status);
-        }
+    if (total > 0 && !(hdf5 && read_through_hdf5(path_, variable, shape, start, count, values))) {
+        const int status = whole ? nc_get_var_double(ncid_, varid, values.data())
+                                 : nc_get_vara_double(ncid_, varid, start.data(), count.data(), values.data());
+        if (status != NC_NOERR) fail("variable '" + variable + "'", status);
     }
+    unpack(variable, values);
+    return values;
+}
+
+std::vector<double> NetcdfFile::read_level(const std::string& variable, std::size_t dimension,
+                                           std::size_t index) const {
+    NetcdfLock lock(netcdf_mutex());
+    const auto dims = dimensions(variable);
+    if (dimension >= dims.size()) {
+        throw NetcdfError(path_ + ": variable '" + variable + "' has " + std::to_string(dims.size()) +
+                          " dimensions, so it has no dimension number " + std::to_string(dimension));
+    }
+    std::vector<std::size_t> start(dims.size(), 0), count;
+    for (const auto& dim : dims) count.push_back(dim.size);
+    start[dimension] = index;
+    count[dimension] = 1;
+    return read(variable, start, count);
+}
+
+void NetcdfFile::unpack(const std::string& variable, std::vector<double>& values) const {
     // Compare against the markers before scaling, as CF defines them on packed values.
     std::vector<double> missing = numeric_attribute_values(variable, "_FillValue");
     for (const double v : numeric_attribute_values(variable, "missing_value")) missing.push_back(v);
@@ -244,13 +305,23 @@ std::vector<double> NetcdfFile::read(const std::string& variable) const {
     // std::nan("") parses its argument on every call: a constant keeps masked fields cheap to read.
     constexpr double missing_value = std::numeric_limits<double>::quiet_NaN();
     const bool scaled = scale != 1.0 || offset != 0.0;
+    // CMOR writes the same marker as _FillValue and missing_value; a NaN marker matches nothing.
+    std::erase_if(missing, [](double marker) { return std::isnan(marker); });
+    std::sort(missing.begin(), missing.end());
+    missing.erase(std::unique(missing.begin(), missing.end()), missing.end());
+    if (!scaled && missing.size() <= 1) {
+        // The common case as a loop without branches, which the compiler vectorises.
+        if (missing.empty()) return;
+        const double marker = missing.front();
+        for (double& v : values) v = v == marker ? missing_value : v;
+        return;
+    }
     for (double& v : values) {
         for (const double marker : missing) {
             if (v == marker) v = missing_value;
         }
         if (scaled && !std::isnan(v)) v = v * scale + offset;
     }
-    return values;
 }
 
 }  // namespace ref::science

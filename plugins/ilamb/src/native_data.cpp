@@ -13,6 +13,7 @@
 #include <limits>
 #include <map>
 #include <numeric>
+#include <optional>
 #include <sstream>
 
 namespace ref::ilamb::native {
@@ -233,8 +234,24 @@ GridField load_grid_field(const std::vector<std::string>& files, const std::stri
             throw plugin::DiagnosticError(files.front() + " has no variable " + variable);
         const auto dims = nc.dimensions(variable);
         f.temporal = !dims.empty() && dims.front().name == "time";
+        // select_depth(value=0): only the level nearest 0 is read (a field with depth can hold
+        // many times the values kept).
+        const std::size_t first_spatial = f.temporal ? 1 : 0;
+        std::optional<science::FixedIndex> surface;
+        if (select_surface && dims.size() == first_spatial + 3) {
+            const science::Dimension& depth = dims[first_spatial];
+            std::vector<double> levels(depth.size);
+            if (nc.has_variable(depth.name))
+                levels = nc.read(depth.name);
+            else
+                std::iota(levels.begin(), levels.end(), 0.0);
+            std::size_t best = 0;
+            for (std::size_t k = 1; k < levels.size(); ++k)
+                if (std::abs(levels[k]) < std::abs(levels[best])) best = k;
+            surface = science::FixedIndex{first_spatial, best};
+        }
         if (f.temporal) {
-            science::Field field = science::read_field(files, variable);
+            science::Field field = science::read_field(files, variable, surface);
             f.units = field.units;
             f.time_units = field.time_units;
             f.calendar = field.calendar;
@@ -246,10 +263,11 @@ GridField load_grid_field(const std::vector<std::string>& files, const std::stri
             shape = field.spatial_shape;
         } else {
             f.units = nc.string_attribute(variable, "units").value_or("1");
-            f.data = nc.read(variable);
-            for (const auto& d : dims) {
-                spatial_names.push_back(d.name);
-                shape.push_back(d.size);
+            f.data = surface ? nc.read_level(variable, surface->dimension, surface->index) : nc.read(variable);
+            for (std::size_t d = 0; d < dims.size(); ++d) {
+                if (surface && d == surface->dimension) continue;
+                spatial_names.push_back(dims[d].name);
+                shape.push_back(dims[d].size);
             }
         }
         try {
@@ -265,26 +283,8 @@ GridField load_grid_field(const std::vector<std::string>& files, const std::stri
                                               "or 2-D coordinates (set the provider setting backend = \"tool\")");
         }
         if (shape.size() == 3) {
-            if (!select_surface)
-                throw plugin::DiagnosticError(files.front() + ": " + variable + " has a third spatial dimension (" +
-                                              spatial_names.front() + ") the diagnostic does not reduce");
-            // select_depth(value=0): the level nearest 0.
-            std::vector<double> levels(shape[0]);
-            if (nc.has_variable(spatial_names.front()))
-                levels = nc.read(spatial_names.front());
-            else
-                std::iota(levels.begin(), levels.end(), 0.0);
-            std::size_t best = 0;
-            for (std::size_t k = 1; k < levels.size(); ++k)
-                if (std::abs(levels[k]) < std::abs(levels[best])) best = k;
-            const std::size_t plane = shape[1] * shape[2], steps = f.data.size() / (shape[0] * plane);
-            std::vector<double> surface;
-            surface.reserve(steps * plane);
-            for (std::size_t t = 0; t < steps; ++t) {
-                const auto first = f.data.begin() + static_cast<std::ptrdiff_t>((t * shape[0] + best) * plane);
-                surface.insert(surface.end(), first, first + static_cast<std::ptrdiff_t>(plane));
-            }
-            f.data = std::move(surface);
+            throw plugin::DiagnosticError(files.front() + ": " + variable + " has a third spatial dimension (" +
+                                          spatial_names.front() + ") the diagnostic does not reduce");
         } else if (shape.size() != 2) {
             throw plugin::DiagnosticError(files.front() + ": " + variable + " is not a (time,) lat, lon field");
         }

@@ -399,13 +399,16 @@ void run_native_annual_cycle_unchecked(const ModelSelection& model, const Refere
     if (model_files.empty())
         throw plugin::DiagnosticError("no model file has data between 1981-01 and 2005-12 (first file: " +
                                       model.files.front() + ")");
-    const sci::Field model_field = read_or_fail(model_files, v);
+    sci::Field model_field = read_or_fail(model_files, v);
     sci::MonthlyClimatology model_climatology;
     try {
         model_climatology = sci::monthly_climatology(model_field, first, last);
     } catch (const std::exception& e) {
         throw plugin::DiagnosticError(std::string("the model climatology 1981-01..2005-12 cannot be formed: ") + e.what());
     }
+    // Only the climatology is used from here on: the memory of the whole series (tens of MB) is
+    // handed back for the regridding and the figures, which then need no fresh pages.
+    std::vector<double>().swap(model_field.data);
     host.progress(0.3, "reading the reference climatology");
     const sci::Field reference_field = read_or_fail({reference.path}, v);
     if (reference_field.step_count() != 12)

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <limits>
 #include <map>
+#include <set>
 #include <tuple>
 
 namespace ref::esmvaltool::native {
@@ -41,9 +42,10 @@ struct AnnualMaps {
 };
 
 // Annual means (plain means of the steps in each calendar year) 2000-2100, converted (tas:
-// degrees C, pr: mm day-1) and interpolated bilinearly to `target`.
+// degrees C, pr: mm day-1) and interpolated bilinearly to `target`; only the `wanted` years
+// are interpolated (each map on the target grid is half a megabyte at 1 degree).
 AnnualMaps annual_maps(const std::vector<std::string>& files, const std::string& variable,
-                       const science::LatLonGrid& target) {
+                       const science::LatLonGrid& target, const std::set<int>& wanted) {
     const science::Field field = science::read_field(files, variable);
     const science::LatLonGrid grid = science::read_lat_lon_grid(files.front(), variable);
     const std::size_t cells = field.cell_count();
@@ -55,7 +57,7 @@ AnnualMaps annual_maps(const std::vector<std::string>& files, const std::string&
     std::map<int, std::pair<std::vector<double>, std::vector<double>>> sums;  // year -> (sum, count)
     for (std::size_t t = 0; t < field.step_count(); ++t) {
         const int year = field.dates[t].year;
-        if (year < 2000 || year > 2100) continue;
+        if (year < 2000 || year > 2100 || !wanted.contains(year)) continue;
         auto& [sum, count] = sums[year];
         if (sum.empty()) sum.assign(cells, 0.0), count.assign(cells, 0.0);
         const auto step = field.step(t);
@@ -229,6 +231,9 @@ plugin::ExecutionResult run_gwl(const DiagnosticSpec& spec, const plugin::Execut
     else
         host.info("no pr in the execution: multi-model maps of tas only");
     const science::LatLonGrid target = science::uniform_global_grid(1.0, 1.0);
+    std::map<std::string, std::set<int>> window_years;  // "source member" -> years some window averages
+    for (const auto& r : records)
+        for (int y = r.year - kWindow / 2; y <= r.year + kWindow / 2; ++y) window_years[r.model + " " + r.member].insert(y);
     std::vector<science::MapFigure> figures;  // drawn together at the end, several at a time
     for (const std::string& variable : map_variables) {
         std::map<std::string, AnnualMaps> per_model;  // "source member" -> annual maps
@@ -240,8 +245,9 @@ plugin::ExecutionResult run_gwl(const DiagnosticSpec& spec, const plugin::Execut
                     text_of(row, member_column) == member && text_of(row, "grid_label") == grid &&
                     text_of(row, "table_id") == table)
                     variable_rows.push_back(row);
-            if (variable_rows.empty()) continue;
-            per_model[source + " " + member] = annual_maps(paths_of(variable_rows), variable, target);
+            const auto years = window_years.find(source + " " + member);
+            if (variable_rows.empty() || years == window_years.end()) continue;
+            per_model[source + " " + member] = annual_maps(paths_of(variable_rows), variable, target, years->second);
         }
         const std::string directory = "gwl_mean_plots_" + variable;
         fs::create_directories(out / directory);

@@ -3,6 +3,7 @@
 // One variable read across all files of a dataset and merged on a single time axis.
 
 #include <cstddef>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -38,7 +39,15 @@ struct Field {
 // Time bounds come from the variable named by time:bounds when the files have it.
 // Throws std::runtime_error when calendars, units or spatial shapes differ, or when two
 // files hold different values for the same time step (the message names both files).
-Field read_field(const std::vector<std::string>& files, const std::string& variable);
+// One index kept along a dimension other than time, e.g. the surface of (time, depth, lat, lon):
+// `dimension` counts the variable's dimensions from 0 (time), so it is at least 1. Only that
+// level is read, and the dimension is left out of spatial_dims and spatial_shape.
+struct FixedIndex {
+    std::size_t dimension = 1;
+    std::size_t index = 0;
+};
+Field read_field(const std::vector<std::string>& files, const std::string& variable,
+                 std::optional<FixedIndex> fixed = std::nullopt);
 
 // "19x36" style text used in error messages.
 std::string shape_text(const std::vector<std::size_t>& shape);

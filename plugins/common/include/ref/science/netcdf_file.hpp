@@ -48,9 +48,21 @@ public:
     // scale_factor/add_offset applied.
     std::vector<double> read(const std::string& variable) const;
 
+    // The block of `count` values per dimension from `start` (C order), with the same
+    // missing-value and scaling rules as read(). NetcdfError when the rank differs or the
+    // block reaches past a dimension's end.
+    std::vector<double> read(const std::string& variable, const std::vector<std::size_t>& start,
+                             const std::vector<std::size_t>& count) const;
+
+    // Every value at index `index` of dimension number `dimension` (that dimension dropped),
+    // e.g. one depth level of (time, depth, lat, lon).
+    std::vector<double> read_level(const std::string& variable, std::size_t dimension, std::size_t index) const;
+
 private:
     int variable_id(const std::string& variable) const;
     int attribute_owner(const std::string& variable) const;
+    // Fill values to NaN, then scale_factor/add_offset.
+    void unpack(const std::string& variable, std::vector<double>& values) const;
     [[noreturn]] void fail(const std::string& what, int status) const;
 
     std::string path_;

@@ -323,6 +323,7 @@ TEST_CASE("chunked netCDF-4 variables read chunk by chunk equal netCDF-C's value
         {"float_edge_chunks", NC_FLOAT, {100, 5, 7}, true, {3, 2, 4}, 4, false},
         {"short_packed", NC_SHORT, {100, 3}, true, {7, 2}, 1, true, true},
         {"time_bnds", NC_DOUBLE, {100, 2}, true, {1, 2}},
+        {"double_rows_last_chunk_partial", NC_DOUBLE, {100, 3}, true, {7, 3}},
         {"int_1d_fixed", NC_INT, {1000}, false, {30}, 2, true},
         {"ubyte_4d", NC_UBYTE, {10, 3, 4, 5}, true, {1, 2, 3, 2}, 1, true},
         {"double_shuffle_only", NC_DOUBLE, {50, 6}, false, {4, 6}, 0, true},

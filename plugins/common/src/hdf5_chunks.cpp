@@ -147,6 +147,10 @@ bool read_chunks_directly(hid_t dataset, std::vector<double>& values, std::size_
         chunk_stride[d - 1] = chunk_stride[d] * chunk[d];
         value_stride[d - 1] = value_stride[d] * extent[d];
     }
+    // Unfiltered doubles in chunks spanning every dimension but the first (CMOR's one time step
+    // per chunk) already are their place in the output: they are read straight into it.
+    bool whole_rows = pipeline->empty() && *element == Element::f64;
+    for (std::size_t d = 1; d < dims; ++d) whole_rows = whole_rows && chunk[d] == extent[d];
     std::vector<unsigned char> stored, decoded[2];
     std::vector<hsize_t> origin(dims, 0), inside(dims), row(dims, 0);
     for (std::size_t c = 0; c < chunks; ++c) {
@@ -155,6 +159,15 @@ bool read_chunks_directly(hid_t dataset, std::vector<double>& values, std::size_
         if (H5Dget_chunk_storage_size(dataset, origin.data(), &stored_bytes) < 0 || stored_bytes == 0 ||
             stored_bytes > most_stored) {
             return false;
+        }
+        if (whole_rows && origin[0] + chunk[0] <= extent[0]) {
+            std::uint32_t skipped = 0;
+            double* place = values.data() + origin[0] * value_stride[0];
+            if (stored_bytes != chunk_bytes || H5Dread_chunk(dataset, H5P_DEFAULT, origin.data(), &skipped, place) < 0) {
+                return false;
+            }
+            origin[0] += chunk[0];
+            continue;
         }
         stored.resize(stored_bytes);
         std::uint32_t skipped = 0;  // bit i set: filter i was not applied to this chunk

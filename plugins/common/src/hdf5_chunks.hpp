@@ -20,8 +20,10 @@ struct Hdf5Handle {
     }
 };
 
-// Below this many chunks HDF5's own read is as fast; the chunk path pays off for the thousands
-// of one-time-step chunks CMOR writes.
+// The chunk path saves HDF5's cost per chunk (1,800 one-step chunks of 6 x 12 doubles: 4.1 ms
+// through H5Dread, 1.8 ms here) but decodes through a scratch buffer of its own: one large
+// deflated chunk (120 x 96 x 192 floats) took 44 ms here against 36 ms through H5Dread.
+// Below this many chunks there is little to save, and H5Dread keeps them.
 inline constexpr std::size_t direct_chunk_read_minimum = 64;
 
 // Reads the whole of `dataset` into `values` (row-major, as doubles) with one H5Dread_chunk per

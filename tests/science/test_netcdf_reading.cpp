@@ -470,3 +470,32 @@ TEST_CASE("real CMIP6 files (deflate and shuffle) read the same chunk by chunk a
     CHECK(checked > 0);
     CHECK(decoded_here > 0);
 }
+
+TEST_CASE("a damaged deflated chunk gives an error naming the file, never other values") {
+    const TemporaryDirectory dir;
+    const auto path = (dir / "damaged_chunk.nc").string();
+    const ChunkedCase c{"damaged", NC_FLOAT, {100, 5, 7}, true, {1, 5, 7}, 1, true};
+    write_chunked(path, c);
+    haddr_t address = 0;
+    hsize_t stored = 0;
+    {
+        const Hdf5Handle file{H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose};
+        const Hdf5Handle dataset{H5Dopen2(file.id, "v", H5P_DEFAULT), H5Dclose};
+        const hsize_t origin[3] = {40, 0, 0};
+        unsigned mask = 0;
+        REQUIRE(H5Dget_chunk_info_by_coord(dataset.id, origin, &mask, &address, &stored) >= 0);
+        REQUIRE(stored > 8);
+    }
+    {
+        // Overwrite the middle of the 41st chunk's deflate stream.
+        std::fstream io(path, std::ios::in | std::ios::out | std::ios::binary);
+        io.seekp(static_cast<std::streamoff>(address + stored / 2 - 4));
+        const std::string junk(8, '\x5a');
+        io.write(junk.data(), static_cast<std::streamsize>(junk.size()));
+    }
+    const Hdf5Handle file{H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose};
+    const Hdf5Handle dataset{H5Dopen2(file.id, "v", H5P_DEFAULT), H5Dclose};
+    std::vector<double> direct(100 * 5 * 7);
+    CHECK_FALSE(read_chunks_directly(dataset.id, direct, 1));
+    CHECK_THROWS_WITH(NetcdfFile(path).read("v"), Catch::Contains(path));
+}

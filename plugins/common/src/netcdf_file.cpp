@@ -13,11 +13,14 @@
 #include <sys/mman.h>
 #endif
 
+#include "hdf5_chunks.hpp"
 #include "netcdf_lock.hpp"
 
 namespace ref::science {
 
+using detail::Hdf5Handle;
 using detail::NetcdfLock;
+using detail::read_chunks_directly;
 using detail::netcdf_mutex;
 
 NetcdfFile::NetcdfFile(std::string path) : path_(std::move(path)) {
@@ -190,24 +193,20 @@ namespace {
 bool read_through_hdf5(const std::string& path, const std::string& variable, const std::vector<std::size_t>& shape,
                        const std::vector<std::size_t>& start, const std::vector<std::size_t>& count,
                        std::vector<double>& values) {
-    struct Handle {
-        hid_t id;
-        herr_t (*close)(hid_t);
-        ~Handle() {
-            if (id >= 0) close(id);
-        }
-    };
     H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // failures are answered by the fallback
-    const Handle file{H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose};
+    const Hdf5Handle file{H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose};
     if (file.id < 0) return false;
-    const Handle dataset{H5Dopen2(file.id, variable.c_str(), H5P_DEFAULT), H5Dclose};
+    const Hdf5Handle dataset{H5Dopen2(file.id, variable.c_str(), H5P_DEFAULT), H5Dclose};
     if (dataset.id < 0) return false;
-    const Handle space{H5Dget_space(dataset.id), H5Sclose};
+    const Hdf5Handle space{H5Dget_space(dataset.id), H5Sclose};
     if (space.id < 0) return false;
-    const Handle type{H5Dget_type(dataset.id), H5Tclose};
+    const Hdf5Handle type{H5Dget_type(dataset.id), H5Tclose};
     if (type.id < 0 || (H5Tget_class(type.id) != H5T_FLOAT && H5Tget_class(type.id) != H5T_INTEGER)) return false;
     if (start.empty()) {
         if (H5Sget_simple_extent_npoints(space.id) != static_cast<hssize_t>(values.size())) return false;
+        // Many small chunks: their bytes are decoded here; everything else, or any surprise, goes
+        // through H5Dread, which overwrites whatever a partial attempt left behind.
+        if (read_chunks_directly(dataset.id, values)) return true;
         return H5Dread(dataset.id, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) >= 0;
     }
     const int rank = H5Sget_simple_extent_ndims(space.id);
@@ -218,7 +217,7 @@ bool read_through_hdf5(const std::string& path, const std::string& variable, con
         if (extent[d] != shape[d]) return false;
     }
     if (H5Sselect_hyperslab(space.id, H5S_SELECT_SET, first.data(), nullptr, block.data(), nullptr) < 0) return false;
-    const Handle memory{H5Screate_simple(rank, block.data(), nullptr), H5Sclose};
+    const Hdf5Handle memory{H5Screate_simple(rank, block.data(), nullptr), H5Sclose};
     if (memory.id < 0) return false;
     return H5Dread(dataset.id, H5T_NATIVE_DOUBLE, memory.id, space.id, H5P_DEFAULT, values.data()) >= 0;
 }
